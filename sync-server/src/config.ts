@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+
+export interface LoupeConfig {
+  /** TCP port for HTTP + WebSocket (`PORT`, default 8787; 0 picks a free port). */
+  port: number
+  /** Interface to listen on (`HOST`, default 0.0.0.0). */
+  host: string
+  /** Embedded storage folder: SQLite file + blob folder (`LOUPE_DATA_DIR`, default ./data). */
+  dataDir: string
+  /** HS256 secret for capability tokens (`LOUPE_SECRET`, else generated into the data dir). */
+  secret: string
+  /** Opaque admin token (`LOUPE_ADMIN_TOKEN`, else generated into the data dir). */
+  adminToken: string
+  /** Where the built client lives; served at `/` when present. */
+  clientDir: string | null
+  /** Largest accepted WebSocket message in bytes (`LOUPE_MAX_MESSAGE_BYTES`, default 16 MiB). */
+  maxMessageBytes: number
+  /** Largest accepted image upload in bytes (`LOUPE_MAX_IMAGE_BYTES`, default 200 MiB). */
+  maxImageBytes: number
+  /** Public origin used in share links (`LOUPE_PUBLIC_URL`, default http://localhost:PORT). */
+  publicUrl: string | null
+  /** Log level: `debug` | `info` | `warn` | `error` | `silent` (`LOUPE_LOG`, default info). */
+  logLevel: LogLevel
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent']
+
+function positiveInt(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`${name}: expected a non-negative integer, got ${JSON.stringify(raw)}`)
+  }
+  return value
+}
+
+/** Reads a secret from the environment, else from `file` in the data dir, else generates it there. */
+function persistedSecret(envValue: string | undefined, file: string, bytes: number): string {
+  if (envValue) return envValue
+  if (existsSync(file)) {
+    const stored = readFileSync(file, 'utf8').trim()
+    if (stored) return stored
+  }
+  const value = randomBytes(bytes).toString('base64url')
+  writeFileSync(file, value + '\n', { mode: 0o600 })
+  return value
+}
+
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  overrides: Partial<LoupeConfig> = {},
+): LoupeConfig {
+  const dataDir = resolve(overrides.dataDir ?? env.LOUPE_DATA_DIR ?? './data')
+  mkdirSync(dataDir, { recursive: true })
+  const logLevel = (overrides.logLevel ?? env.LOUPE_LOG ?? 'info') as LogLevel
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new Error(`LOUPE_LOG: expected one of ${LOG_LEVELS.join(', ')}, got ${logLevel}`)
+  }
+  return {
+    port: overrides.port ?? positiveInt('PORT', env.PORT, 8787),
+    host: overrides.host ?? env.HOST ?? '0.0.0.0',
+    dataDir,
+    secret: overrides.secret ?? persistedSecret(env.LOUPE_SECRET, join(dataDir, 'secret'), 32),
+    adminToken:
+      overrides.adminToken ?? persistedSecret(env.LOUPE_ADMIN_TOKEN, join(dataDir, 'admin-token'), 24),
+    clientDir: overrides.clientDir === undefined ? resolve('dist/client') : overrides.clientDir,
+    maxMessageBytes:
+      overrides.maxMessageBytes ??
+      positiveInt('LOUPE_MAX_MESSAGE_BYTES', env.LOUPE_MAX_MESSAGE_BYTES, 16 * 1024 * 1024),
+    maxImageBytes:
+      overrides.maxImageBytes ??
+      positiveInt('LOUPE_MAX_IMAGE_BYTES', env.LOUPE_MAX_IMAGE_BYTES, 200 * 1024 * 1024),
+    publicUrl: overrides.publicUrl ?? env.LOUPE_PUBLIC_URL ?? null,
+    logLevel,
+  }
+}

@@ -1,0 +1,6 @@
+export { startServer } from './server'
+export type { LoupeServer, StartOptions } from './server'
+export { loadConfig } from './config'
+export type { LoupeConfig } from './config'
+export { TokenService, AuthError, requireProjectRole, roleAtLeast } from './auth/tokens'
+export type { Principal, Role, ShareRole } from './auth/tokens'

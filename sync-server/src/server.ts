@@ -1,0 +1,72 @@
+import { serve } from '@hono/node-server'
+import type { ServerType } from '@hono/node-server'
+import type { Server as HttpServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { loadConfig } from './config'
+import type { LoupeConfig } from './config'
+import { createLogger } from './logger'
+import type { Logger, LogRecord } from './logger'
+import { TokenService } from './auth/tokens'
+import { openDatabase } from './storage/sqlite'
+import { SqliteDocumentStore } from './storage/sqlite-documents'
+import { SqliteMetaStore } from './storage/sqlite-meta'
+import { FileBlobStore } from './storage/file-blobs'
+import { Relay } from './relay'
+import { createApp } from './http/app'
+
+export interface LoupeServer {
+  config: LoupeConfig
+  /** Base URL, e.g. `http://127.0.0.1:8787`. */
+  url: string
+  port: number
+  tokens: TokenService
+  relay: Relay
+  logger: Logger
+  /** Stops accepting, flushes every room to storage, closes sockets and storage. */
+  close(): Promise<void>
+}
+
+export interface StartOptions {
+  env?: Record<string, string | undefined>
+  config?: Partial<LoupeConfig>
+  /** Receives every log record (tests assert on rejections with it). */
+  logSink?: (record: LogRecord) => void
+}
+
+/** Starts the embedded-mode server: SQLite + blob folder, relay, REST API and the client. */
+export async function startServer(options: StartOptions = {}): Promise<LoupeServer> {
+  const config = loadConfig(options.env ?? process.env, options.config)
+  const logger = createLogger(config.logLevel, options.logSink)
+  const tokens = new TokenService(config.secret, config.adminToken)
+  const db = openDatabase(join(config.dataDir, 'loupe.sqlite'))
+  const documents = new SqliteDocumentStore(db)
+  const meta = new SqliteMetaStore(db)
+  const blobs = new FileBlobStore(join(config.dataDir, 'blobs'))
+  const relay = new Relay({ store: documents, tokens, meta, logger, maxMessageBytes: config.maxMessageBytes })
+  const app = createApp({ config, tokens, meta, blobs, rooms: relay, logger })
+
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s))
+  })
+  server.on('upgrade', (request, socket, head) => relay.handleUpgrade(request, socket, head))
+  const port = (server.address() as AddressInfo).port
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
+  const url = `http://${host}:${port}`
+
+  let closing: Promise<void> | null = null
+  const close = () => {
+    closing ??= (async () => {
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
+      await relay.close()
+      const http = server as HttpServer
+      http.closeAllConnections()
+      await stopped
+      await documents.close()
+      await meta.close()
+      db.close()
+    })()
+    return closing
+  }
+  return { config, url, port, tokens, relay, logger, close }
+}
