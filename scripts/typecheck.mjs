@@ -3,7 +3,14 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 
-const projects = ['packages/model', 'packages/sync-protocol', 'sync-server', 'worker', 'client', '.']
+const projects = [
+  'packages/model',
+  'packages/sync-protocol',
+  'sync-server',
+  'worker',
+  'client',
+  '.',
+]
 let failed = false
 for (const dir of projects) {
   const config = `${dir}/tsconfig.json`

@@ -65,7 +65,8 @@ export function loadConfig(
     dataDir,
     secret: overrides.secret ?? persistedSecret(env.LOUPE_SECRET, join(dataDir, 'secret'), 32),
     adminToken:
-      overrides.adminToken ?? persistedSecret(env.LOUPE_ADMIN_TOKEN, join(dataDir, 'admin-token'), 24),
+      overrides.adminToken ??
+      persistedSecret(env.LOUPE_ADMIN_TOKEN, join(dataDir, 'admin-token'), 24),
     clientDir: overrides.clientDir === undefined ? resolve('dist/client') : overrides.clientDir,
     maxMessageBytes:
       overrides.maxMessageBytes ??

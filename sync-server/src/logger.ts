@@ -21,10 +21,19 @@ export interface LogRecord {
  */
 export function createLogger(level: LogLevel, sink?: (record: LogRecord) => void): Logger {
   const min = ORDER[level]
-  const write = (lvl: Exclude<LogLevel, 'silent'>, message: string, fields?: Record<string, unknown>) => {
+  const write = (
+    lvl: Exclude<LogLevel, 'silent'>,
+    message: string,
+    fields?: Record<string, unknown>,
+  ) => {
     sink?.({ level: lvl, message, fields })
     if (ORDER[lvl] < min) return
-    const line = JSON.stringify({ time: new Date().toISOString(), level: lvl, msg: message, ...fields })
+    const line = JSON.stringify({
+      time: new Date().toISOString(),
+      level: lvl,
+      msg: message,
+      ...fields,
+    })
     process.stderr.write(line + '\n')
   }
   return {

@@ -3,7 +3,9 @@ import { startServer } from './server'
 const server = await startServer()
 const publicBase = server.config.publicUrl ?? `http://localhost:${server.port}`
 server.logger.info('loupe listening', { url: server.url, dataDir: server.config.dataDir })
-process.stdout.write(`\nLoupe is running. Open ${publicBase}/?token=${server.config.adminToken}\n\n`)
+process.stdout.write(
+  `\nLoupe is running. Open ${publicBase}/?token=${server.config.adminToken}\n\n`,
+)
 
 let stopping = false
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

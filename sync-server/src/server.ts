@@ -43,11 +43,19 @@ export async function startServer(options: StartOptions = {}): Promise<LoupeServ
   const documents = new SqliteDocumentStore(db)
   const meta = new SqliteMetaStore(db)
   const blobs = new FileBlobStore(join(config.dataDir, 'blobs'))
-  const relay = new Relay({ store: documents, tokens, meta, logger, maxMessageBytes: config.maxMessageBytes })
+  const relay = new Relay({
+    store: documents,
+    tokens,
+    meta,
+    logger,
+    maxMessageBytes: config.maxMessageBytes,
+  })
   const app = createApp({ config, tokens, meta, blobs, rooms: relay, logger })
 
   const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s))
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
+      resolve(s),
+    )
   })
   server.on('upgrade', (request, socket, head) => relay.handleUpgrade(request, socket, head))
   const port = (server.address() as AddressInfo).port

@@ -1,7 +1,6 @@
 /** Room names of DESIGN.md §2: `project/<projectId>` and `job/<projectId>/<jobId>`. */
 export type RoomName =
-  | { kind: 'project'; projectId: string }
-  | { kind: 'job'; projectId: string; jobId: string }
+  { kind: 'project'; projectId: string } | { kind: 'job'; projectId: string; jobId: string }
 
 const ID = '[A-Za-z0-9_-]{1,64}'
 const PROJECT_ROOM = new RegExp(`^project/(${ID})$`)

@@ -99,7 +99,10 @@ export class TokenService {
         throw new AuthError(AuthErrorCode.invalid, 'token lacks a project or role')
       }
       if (role !== 'viewer' && role !== 'annotator' && role !== 'manager') {
-        throw new AuthError(AuthErrorCode.invalid, `token has an unknown role ${JSON.stringify(role)}`)
+        throw new AuthError(
+          AuthErrorCode.invalid,
+          `token has an unknown role ${JSON.stringify(role)}`,
+        )
       }
       return { projectId: payload.sub, role, tokenId: payload.jti, expiresAt: payload.exp }
     } catch (error) {
@@ -122,6 +125,9 @@ export function requireProjectRole(principal: Principal, projectId: string, need
     throw new AuthError(AuthErrorCode.forbidden, 'token is for another project')
   }
   if (!roleAtLeast(principal.role, needed)) {
-    throw new AuthError(AuthErrorCode.forbidden, `needs role ${needed}, token has ${principal.role}`)
+    throw new AuthError(
+      AuthErrorCode.forbidden,
+      `needs role ${needed}, token has ${principal.role}`,
+    )
   }
 }
