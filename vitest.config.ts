@@ -8,6 +8,7 @@ export default defineConfig({
       'sync-server/test/**/*.test.ts',
       'client/src/**/*.test.ts',
       'worker/src/**/*.test.ts',
+      'scripts/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**', 'e2e/**', '**/*.cluster.test.ts'],
     testTimeout: 30_000,
