@@ -1,0 +1,171 @@
+// CPU picking: which shape is under an image-pixel point. Shapes are indexed in a spatial grid
+// by their drawn bounds; candidates are tested exactly, topmost (last drawn) first.
+
+import { ellipseRing, rectCorners, shapeBounds, type Bounds } from './geometry'
+import { rleAt } from './rle'
+import { SpatialGrid } from './spatial-grid'
+import type { RenderShape } from './types'
+
+export class HitIndex {
+  private shapes: readonly RenderShape[] = []
+  private grid = new SpatialGrid()
+  private dirty = true
+
+  /** Replaces the indexed shapes; the grid is rebuilt lazily on the next query. */
+  setShapes(shapes: readonly RenderShape[]): void {
+    this.shapes = shapes
+    this.dirty = true
+  }
+
+  /**
+   * The topmost visible shape at (x, y), image px. `tolerance` (image px) widens lines and
+   * points; callers pass a screen tolerance divided by the camera scale.
+   */
+  hitTest(x: number, y: number, tolerance = 4): RenderShape | null {
+    const ids = this.candidates([x - tolerance, y - tolerance, x + tolerance, y + tolerance])
+    for (const i of ids) {
+      const shape = this.shapes[i]!
+      if (!shape.hidden && hitShape(shape, x, y, tolerance)) return shape
+    }
+    return null
+  }
+
+  /** Visible shapes whose bounds lie wholly inside the box (marquee selection). */
+  shapesInside(box: Bounds): RenderShape[] {
+    const out: RenderShape[] = []
+    for (const i of this.candidates(box)) {
+      const shape = this.shapes[i]!
+      const b = shapeBounds(shape)
+      if (!shape.hidden && b[0] >= box[0] && b[1] >= box[1] && b[2] <= box[2] && b[3] <= box[3])
+        out.push(shape)
+    }
+    return out.reverse()
+  }
+
+  /** Candidate indices, topmost first. */
+  private candidates(box: Bounds): number[] {
+    if (this.dirty) this.rebuild()
+    return [...this.grid.query(box)].sort((a, b) => b - a)
+  }
+
+  private rebuild(): void {
+    let w = 0
+    let h = 0
+    const bounds = this.shapes.map((s) => {
+      const b = shapeBounds(s)
+      w = Math.max(w, b[2])
+      h = Math.max(h, b[3])
+      return b
+    })
+    // About 256 cells along the longer side, but no smaller than 32 px.
+    this.grid = new SpatialGrid(Math.max(32, Math.ceil(Math.max(w, h) / 256)))
+    bounds.forEach((b, i) => this.grid.insert(i, b))
+    this.dirty = false
+  }
+}
+
+export function hitShape(shape: RenderShape, x: number, y: number, tol: number): boolean {
+  const p = shape.points
+  switch (shape.type) {
+    case 'rectangle': {
+      const ring = rectCorners(p, shape.rotation)
+      return pointInPolygon(ring, x, y) || nearRing(ring, x, y, tol, true)
+    }
+    case 'ellipse': {
+      const [cx = 0, cy = 0, rx = 0, ry = 0] = p
+      const t = (-(shape.rotation ?? 0) * Math.PI) / 180
+      const dx = x - cx
+      const dy = y - cy
+      const lx = dx * Math.cos(t) - dy * Math.sin(t)
+      const ly = dx * Math.sin(t) + dy * Math.cos(t)
+      const inside = (lx * lx) / (rx * rx || 1) + (ly * ly) / (ry * ry || 1) <= 1
+      return inside || nearRing(ellipseRing(p, shape.rotation), x, y, tol, true)
+    }
+    case 'polygon':
+      return pointInPolygon(p, x, y) || nearRing(p, x, y, tol, true)
+    case 'polyline':
+      return nearRing(p, x, y, tol, false)
+    case 'points':
+      return nearPoint(p, x, y, tol)
+    case 'skeleton': {
+      if (nearPoint(p, x, y, tol)) return true
+      for (const [a, b] of shape.edges ?? []) {
+        const ax = p[a * 2]
+        const ay = p[a * 2 + 1]
+        const bx = p[b * 2]
+        const by = p[b * 2 + 1]
+        if (ax === undefined || ay === undefined || bx === undefined || by === undefined) continue
+        if (segmentDistance2(x, y, ax, ay, bx, by) <= tol * tol) return true
+      }
+      return false
+    }
+    case 'mask': {
+      const [x1, y1, x2, y2] = shapeBounds(shape)
+      if (x < x1 || y < y1 || x >= x2 || y >= y2) return false
+      if (!shape.mask) return true
+      const [h, w] = shape.mask.size
+      const col = Math.floor(((x - x1) / (x2 - x1 || 1)) * w)
+      const row = Math.floor(((y - y1) / (y2 - y1 || 1)) * h)
+      return rleAt(shape.mask, col, row)
+    }
+  }
+}
+
+/** Even-odd point in polygon over a flat ring. */
+export function pointInPolygon(ring: readonly number[], x: number, y: number): boolean {
+  let inside = false
+  const n = ring.length >> 1
+  for (let i = 0, j = n - 1; i < n; j = i++) {
+    const xi = ring[i * 2]!
+    const yi = ring[i * 2 + 1]!
+    const xj = ring[j * 2]!
+    const yj = ring[j * 2 + 1]!
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside
+  }
+  return inside
+}
+
+export function segmentDistance2(
+  px: number,
+  py: number,
+  ax: number,
+  ay: number,
+  bx: number,
+  by: number,
+): number {
+  const dx = bx - ax
+  const dy = by - ay
+  const len2 = dx * dx + dy * dy
+  let t = len2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / len2 : 0
+  t = t < 0 ? 0 : t > 1 ? 1 : t
+  const ex = ax + t * dx - px
+  const ey = ay + t * dy - py
+  return ex * ex + ey * ey
+}
+
+function nearRing(ring: readonly number[], x: number, y: number, tol: number, closed: boolean) {
+  const n = ring.length >> 1
+  const last = closed ? n : n - 1
+  for (let i = 0; i < last; i++) {
+    const j = (i + 1) % n
+    const d2 = segmentDistance2(
+      x,
+      y,
+      ring[i * 2]!,
+      ring[i * 2 + 1]!,
+      ring[j * 2]!,
+      ring[j * 2 + 1]!,
+    )
+    if (d2 <= tol * tol) return true
+  }
+  return n === 1 && nearPoint(ring, x, y, tol)
+}
+
+function nearPoint(p: readonly number[], x: number, y: number, tol: number): boolean {
+  for (let i = 0; i + 1 < p.length; i += 2) {
+    const dx = p[i]! - x
+    const dy = p[i + 1]! - y
+    if (dx * dx + dy * dy <= tol * tol) return true
+  }
+  return false
+}

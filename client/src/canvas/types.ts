@@ -1,0 +1,79 @@
+// Plain data the renderer draws. Nothing here knows about Yjs or React: the app maps its
+// document into these objects and hands them over.
+
+export type ShapeType =
+  'rectangle' | 'polygon' | 'polyline' | 'points' | 'ellipse' | 'mask' | 'skeleton'
+
+/** COCO uncompressed RLE, column-major over the shape's bounding box (DESIGN.md §5). */
+export interface RleMask {
+  size: [h: number, w: number]
+  counts: number[]
+}
+
+export interface RenderShape {
+  id: string
+  type: ShapeType
+  /**
+   * Flat image-pixel coordinates: rectangle and mask `[x1,y1,x2,y2]`, ellipse `[cx,cy,rx,ry]`,
+   * everything else `[x0,y0,x1,y1,...]`.
+   */
+  points: number[]
+  /** Degrees, clockwise on screen, about the shape's centre (rectangle, ellipse). */
+  rotation?: number
+  color: string
+  selected?: boolean
+  hidden?: boolean
+  mask?: RleMask
+  /** Skeleton edges as pairs of point indices. */
+  edges?: [number, number][]
+}
+
+export type HandleKind = 'corner' | 'edge' | 'vertex' | 'rotate'
+
+export interface Handle {
+  kind: HandleKind
+  /** Image pixels. */
+  x: number
+  y: number
+  /** Index of the corner or vertex the handle moves. */
+  index: number
+}
+
+export interface DrawingPreview {
+  type: ShapeType
+  points: number[]
+  color: string
+  rotation?: number
+}
+
+export interface RemoteCursor {
+  id: string
+  name: string
+  color: string
+  /** Image pixels. */
+  x: number
+  y: number
+}
+
+export interface OverlayState {
+  handles?: Handle[]
+  /** Colour of the handles' border (usually the selected shape's colour). */
+  handleColor?: string
+  preview?: DrawingPreview | null
+  cursors?: RemoteCursor[]
+}
+
+export interface RendererStats {
+  /** Frames composited to the screen. */
+  frames: number
+  /** Times the annotation layer was redrawn into its framebuffer. */
+  annotationRedraws: number
+  /** Times the image layer was drawn. */
+  imageRedraws: number
+  /** Times the overlay was drawn. */
+  overlayRedraws: number
+  /** Shape chunks whose GPU buffers were rebuilt (pan and zoom never add to this). */
+  chunkRebuilds: number
+  /** CPU time of the last frame, in ms (GPU work may continue after). */
+  lastFrameMs: number
+}
