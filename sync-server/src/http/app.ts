@@ -1,10 +1,18 @@
-// STUB — the REST helper replaces this file.
 import { Hono } from 'hono'
 import type { TokenService } from '../auth/tokens'
 import type { LoupeConfig } from '../config'
 import type { Logger } from '../logger'
 import type { RoomAccess } from '../relay/room-access'
 import type { BlobStore, MetaStore } from '../storage/types'
+import { blobRoutes } from './blobs'
+import type { ApiEnv } from './env'
+import { ApiError, ApiErrorCode, errorHandler } from './errors'
+import { imageRoutes } from './images'
+import { openApiDocument } from './openapi'
+import { projectRoutes } from './projects'
+import { shareRoutes } from './share'
+import { serveClient } from './static'
+import { SERVER_VERSION } from './version'
 
 export interface AppDeps {
   config: LoupeConfig
@@ -15,8 +23,32 @@ export interface AppDeps {
   logger: Logger
 }
 
-export function createApp(_deps: AppDeps): Hono {
-  const app = new Hono()
-  app.get('/api/health', (c) => c.json({ ok: true }))
-  return app
+/** The HTTP side of the server: REST API under `/api`, the built client everywhere else. */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono<ApiEnv>()
+  app.onError(errorHandler(deps.logger))
+  app.notFound((c) =>
+    c.json(
+      { error: { code: ApiErrorCode.notFound, message: `no route ${c.req.method} ${c.req.path}` } },
+      404,
+    ),
+  )
+
+  app.get('/api/health', (c) => c.json({ ok: true, version: SERVER_VERSION }))
+  app.get('/api/openapi.json', (c) => c.json(openApiDocument))
+  app.route('/api', projectRoutes(deps))
+  app.route('/api', shareRoutes(deps))
+  app.route('/api', imageRoutes(deps))
+  app.route('/api', blobRoutes(deps))
+  // Upgrades never reach Hono (the relay takes them from the HTTP server); a plain GET does.
+  app.get('/sync/:room{.+}', () => {
+    throw new ApiError(
+      426,
+      ApiErrorCode.upgradeRequired,
+      'this is a WebSocket endpoint (y-websocket)',
+    )
+  })
+
+  if (deps.config.clientDir !== null) app.get('*', serveClient(deps.config.clientDir))
+  return app as unknown as Hono
 }
