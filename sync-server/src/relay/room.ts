@@ -1,0 +1,536 @@
+import * as Y from 'yjs'
+import {
+  Awareness,
+  applyAwarenessUpdate,
+  encodeAwarenessUpdate,
+  removeAwarenessStates,
+} from 'y-protocols/awareness'
+import { CloseCode, RejectionCode, encodeDurableAck } from '@loupe/sync-protocol'
+import type { RoomName } from '@loupe/sync-protocol'
+import type { Logger } from '../logger'
+import type { DocumentStore } from '../storage/types'
+import { RelayConnection } from './connection'
+import { RelayRejection, corruptUpdate, malformed } from './errors'
+import { encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol'
+import type { DecodedUpdate, InboundMessage } from './protocol'
+import { isNoop, updateEffect } from './update-effect'
+import { checkWrite } from './write-policy'
+
+export interface RoomSettings {
+  /** Compact the update log once it holds more entries than this. */
+  compactAfterEntries: number
+  /** Flush and unload a room this long after its last connection left. */
+  roomIdleMs: number
+  /** A client id's owner silent this long is presumed dead when another connection writes as it. */
+  staleOwnerMs: number
+  /** Pause reading a connection while this many of its messages wait in the room's queue. */
+  maxQueuedPerConnection: number
+}
+
+export interface RoomDeps {
+  store: DocumentStore
+  logger: Logger
+  settings: RoomSettings
+  /** Called when the room has been idle for `roomIdleMs`. */
+  onIdle: (room: RelayRoom) => void
+}
+
+type Work =
+  | { kind: 'join'; connection: RelayConnection }
+  | { kind: 'message'; connection: RelayConnection; message: InboundMessage }
+  | { kind: 'task'; run: () => Promise<void> }
+
+interface PendingAck {
+  count: number
+  clients: Set<number>
+}
+
+const SERVER = 'server' as const
+
+/**
+ * One live document. Everything that reads or changes the document runs through one ordered
+ * queue: the stored state is loaded first, then messages are processed in arrival order in
+ * batches (all that arrived in one event-loop turn). A batch's accepted updates are applied to the
+ * document, appended to storage in one transaction, and only then relayed to the other
+ * connections and acknowledged to their senders; replies that reveal document state (sync step 2,
+ * the greeting) are also sent only after that commit.
+ */
+export class RelayRoom {
+  doc = new Y.Doc()
+  readonly awareness = new Awareness(new Y.Doc())
+  readonly connections = new Set<RelayConnection>()
+  /** Leases held by server code (`change`/`read`) that keep the room loaded. */
+  leases = 0
+  evicted = false
+  readonly #owners = new Map<number, RelayConnection | typeof SERVER>()
+  readonly #inbox: Work[] = []
+  #running = false
+  #scheduled = false
+  #lastSeq = 0
+  #entries = 0
+  #compactionQueued = false
+  #idleTimer: NodeJS.Timeout | null = null
+  readonly #loaded: Promise<void>
+  // state of the batch being processed
+  #pending: Array<{ connection: RelayConnection; update: DecodedUpdate }> = []
+  #acks = new Map<RelayConnection, PendingAck>()
+  #after: Array<() => void> = []
+
+  constructor(
+    readonly name: string,
+    readonly roomName: RoomName,
+    readonly deps: RoomDeps,
+  ) {
+    this.awareness.setLocalState(null)
+    this.awareness.on('update', this.#onAwareness)
+    this.#loaded = this.#rebuild([])
+    this.#loaded.catch(() => {})
+    this.#kick()
+  }
+
+  get entries(): number {
+    return this.#entries
+  }
+
+  get lastSeq(): number {
+    return this.#lastSeq
+  }
+
+  /** Resolves once the stored state is in memory (rejects if it cannot be loaded). */
+  get loaded(): Promise<void> {
+    return this.#loaded
+  }
+
+  join(connection: RelayConnection): void {
+    this.#clearIdle()
+    this.connections.add(connection)
+    this.#enqueue({ kind: 'join', connection })
+  }
+
+  receive(connection: RelayConnection, message: InboundMessage): void {
+    connection.queued++
+    if (connection.queued > this.deps.settings.maxQueuedPerConnection) connection.pause('queue')
+    this.#enqueue({ kind: 'message', connection, message })
+  }
+
+  leave(connection: RelayConnection): void {
+    if (!this.connections.delete(connection)) return
+    for (const client of connection.ownedClients) {
+      if (this.#owners.get(client) === connection) this.#owners.delete(client)
+    }
+    if (connection.awarenessIds.size > 0) {
+      removeAwarenessStates(this.awareness, [...connection.awarenessIds], null)
+    }
+    this.armIdle()
+  }
+
+  /** Runs `fn` in one transaction; the update it makes is persisted, then relayed. */
+  change<T>(fn: (doc: Y.Doc) => T): Promise<T> {
+    return this.#task(async () => {
+      const updates: Uint8Array[] = []
+      const collect = (update: Uint8Array) => updates.push(update)
+      const doc = this.doc
+      doc.on('update', collect)
+      let result: T
+      try {
+        result = doc.transact(() => fn(doc), SERVER)
+      } catch (error) {
+        await this.#rebuild([])
+        throw error
+      } finally {
+        doc.off('update', collect)
+      }
+      if (updates.length > 0) {
+        const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)
+        try {
+          this.#lastSeq = await this.deps.store.append(this.name, [update])
+          this.#entries++
+        } catch (error) {
+          await this.#rebuild([])
+          throw error
+        }
+        const frame = encodeUpdate(update)
+        for (const connection of this.connections) connection.send(frame)
+        this.#maybeCompact()
+      }
+      return result
+    })
+  }
+
+  /** Runs `fn` on the room's durable state. */
+  read<T>(fn: (doc: Y.Doc) => T): Promise<T> {
+    return this.#task(async () => fn(this.doc))
+  }
+
+  /** Resolves when everything queued so far has been processed. */
+  flush(): Promise<void> {
+    return this.#task(async () => {})
+  }
+
+  /** Replaces the log by one snapshot of the current state. */
+  compact(): Promise<void> {
+    return this.#task(() => this.#compactNow())
+  }
+
+  /** Processes what is queued, closes every connection with `code`, compacts. */
+  shutdown(code: number, reason: string): Promise<void> {
+    return this.#task(async () => {
+      for (const connection of [...this.connections]) connection.close(code, reason)
+      await this.#compactNow()
+      this.#destroy()
+    })
+  }
+
+  /**
+   * Compacts and unloads the room if it is still unused; `onEvicted` runs synchronously at the
+   * moment the room stops accepting connections. Resolves whether it was evicted.
+   */
+  evict(onEvicted: () => void): Promise<boolean> {
+    return this.#task(async () => {
+      if (!this.#unused()) return false
+      await this.#compactNow()
+      if (!this.#unused()) return false
+      onEvicted()
+      this.#destroy()
+      return true
+    })
+  }
+
+  armIdle(): void {
+    if (!this.#unused() || this.evicted) return
+    this.#clearIdle()
+    this.#idleTimer = setTimeout(() => {
+      this.#idleTimer = null
+      if (this.#unused()) this.deps.onIdle(this)
+    }, this.deps.settings.roomIdleMs)
+    this.#idleTimer.unref()
+  }
+
+  #unused(): boolean {
+    return this.connections.size === 0 && this.leases === 0
+  }
+
+  #clearIdle(): void {
+    if (this.#idleTimer !== null) clearTimeout(this.#idleTimer)
+    this.#idleTimer = null
+  }
+
+  #destroy(): void {
+    this.evicted = true
+    this.#clearIdle()
+    this.awareness.off('update', this.#onAwareness)
+    this.awareness.destroy()
+    this.doc.destroy()
+  }
+
+  #task<T>(run: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#enqueue({
+        kind: 'task',
+        run: () => run().then(resolve, reject),
+      })
+    })
+  }
+
+  #enqueue(work: Work): void {
+    this.#inbox.push(work)
+    this.#kick()
+  }
+
+  /** Starts processing on the next turn, so what arrives together is committed together. */
+  #kick(): void {
+    if (this.#scheduled || this.#running) return
+    this.#scheduled = true
+    setImmediate(() => {
+      this.#scheduled = false
+      void this.#run()
+    })
+  }
+
+  async #run(): Promise<void> {
+    if (this.#running) return
+    this.#running = true
+    try {
+      try {
+        await this.#loaded
+      } catch (error) {
+        this.#failLoad(error)
+        return
+      }
+      while (this.#inbox.length > 0) {
+        const batch = this.#inbox.splice(0)
+        try {
+          await this.#process(batch)
+        } catch (error) {
+          // Storage failed beyond recovery for now: clients come back and resync.
+          this.deps.logger.error('relay: room failed', { room: this.name, error: String(error) })
+          for (const connection of [...this.connections]) {
+            connection.close(CloseCode.tryAgainLater, 'room failed, try again')
+          }
+        }
+      }
+    } finally {
+      this.#running = false
+      if (this.#inbox.length > 0) this.#kick()
+    }
+  }
+
+  #failLoad(error: unknown): void {
+    this.deps.logger.error('relay: room could not be loaded', {
+      room: this.name,
+      error: String(error),
+    })
+    for (const work of this.#inbox.splice(0)) {
+      if (work.kind === 'task') void work.run()
+    }
+    for (const connection of [...this.connections]) {
+      connection.close(CloseCode.tryAgainLater, 'room could not be loaded')
+    }
+  }
+
+  async #process(batch: Work[]): Promise<void> {
+    for (const work of batch) {
+      if (work.kind === 'task') {
+        await this.#commit()
+        await work.run()
+        continue
+      }
+      const { connection } = work
+      if (work.kind === 'join') {
+        if (!connection.closed) this.#after.push(() => this.#greet(connection))
+        continue
+      }
+      connection.queued--
+      if (connection.queued <= this.deps.settings.maxQueuedPerConnection >> 1) {
+        connection.resume('queue')
+      }
+      if (connection.refused) continue
+      try {
+        await this.#handle(connection, work.message)
+      } catch (error) {
+        if (error instanceof RelayRejection) {
+          connection.refuse(error)
+        } else {
+          this.deps.logger.error('relay: message could not be processed', {
+            room: this.name,
+            connection: connection.id,
+            error: String((error as Error).stack ?? error),
+          })
+          connection.refuse(malformed('message could not be processed'))
+        }
+      }
+    }
+    await this.#commit()
+  }
+
+  async #handle(connection: RelayConnection, message: InboundMessage): Promise<void> {
+    switch (message.kind) {
+      case 'syncStep1': {
+        const { stateVector } = message
+        this.#after.push(() => connection.send(encodeSyncStep2(this.doc, stateVector)))
+        return
+      }
+      case 'queryAwareness':
+        this.#sendAwareness(connection)
+        return
+      case 'awareness':
+        try {
+          applyAwarenessUpdate(this.awareness, message.update, connection)
+        } catch (error) {
+          throw malformed(`awareness update: ${(error as Error).message}`)
+        }
+        return
+      case 'update':
+        await this.#handleUpdate(connection, message.update)
+        return
+    }
+  }
+
+  async #handleUpdate(connection: RelayConnection, update: DecodedUpdate): Promise<void> {
+    const effect = updateEffect(this.doc, update)
+    if (isNoop(effect)) {
+      this.#ack(connection, effect.clients)
+      return
+    }
+    for (const client of effect.writers) {
+      const earlier = connection.tainted.get(client)
+      if (earlier) {
+        throw new RelayRejection(
+          earlier.code,
+          `depends on a rejected write (${earlier.message})`,
+          earlier.close,
+        )
+      }
+    }
+    try {
+      checkWrite(connection.access, this.doc, update, effect)
+    } catch (error) {
+      if (error instanceof RelayRejection) {
+        for (const client of effect.writers) connection.tainted.set(client, error)
+      }
+      throw error
+    }
+    this.#checkOwners(connection, effect.writers)
+    try {
+      Y.applyUpdate(this.doc, update.bytes, connection)
+    } catch (error) {
+      // Yjs may have applied part of it: rebuild from storage plus this batch's accepted updates.
+      await this.#rebuild(this.#pending.map((entry) => entry.update.bytes))
+      throw corruptUpdate(`update could not be applied (${(error as Error).message})`)
+    }
+    if (!connection.closed) {
+      for (const client of effect.writers) {
+        this.#owners.set(client, connection)
+        connection.ownedClients.add(client)
+      }
+    }
+    this.#pending.push({ connection, update })
+    this.#ack(connection, effect.clients)
+  }
+
+  /** A connection may not write new structs as a client id another live connection introduced. */
+  #checkOwners(connection: RelayConnection, writers: Set<number>): void {
+    for (const client of writers) {
+      const owner = this.#owners.get(client)
+      if (owner === undefined || owner === connection) continue
+      if (owner !== SERVER) {
+        if (owner.closed) continue
+        if (Date.now() - owner.lastReceivedAt > this.deps.settings.staleOwnerMs) {
+          // A silent owner is most likely the same client's dead socket, replaced by this one.
+          this.deps.logger.info('relay: superseding a silent connection', {
+            room: this.name,
+            connection: owner.id,
+            by: connection.id,
+            client,
+          })
+          owner.terminate()
+          continue
+        }
+      }
+      throw new RelayRejection(
+        RejectionCode.clientIdConflict,
+        `client id ${client} belongs to another connection`,
+        CloseCode.conflict,
+      )
+    }
+  }
+
+  #ack(connection: RelayConnection, clients: Set<number>): void {
+    let ack = this.#acks.get(connection)
+    if (!ack) this.#acks.set(connection, (ack = { count: 0, clients: new Set() }))
+    ack.count++
+    for (const client of clients) ack.clients.add(client)
+  }
+
+  /** Persists the batch's accepted updates, then relays them, acks, and sends deferred replies. */
+  async #commit(): Promise<void> {
+    const pending = this.#pending
+    const acks = this.#acks
+    const after = this.#after
+    if (pending.length === 0 && acks.size === 0 && after.length === 0) return
+    this.#pending = []
+    this.#acks = new Map()
+    this.#after = []
+    if (pending.length > 0) {
+      try {
+        this.#lastSeq = await this.deps.store.append(
+          this.name,
+          pending.map((entry) => entry.update.bytes),
+        )
+        this.#entries += pending.length
+      } catch (error) {
+        this.deps.logger.error('relay: storing updates failed', {
+          room: this.name,
+          error: String(error),
+        })
+        const failed = new RelayRejection(
+          RejectionCode.storageFailed,
+          'the server could not store the update',
+          CloseCode.tryAgainLater,
+        )
+        for (const { connection } of pending) {
+          acks.delete(connection)
+          if (!connection.closed) connection.refuse(failed)
+        }
+        await this.#rebuild([])
+        pending.length = 0
+      }
+      for (const { connection: sender, update } of pending) {
+        const frame = encodeUpdate(update.bytes)
+        for (const connection of this.connections) {
+          if (connection !== sender) connection.send(frame)
+        }
+      }
+    }
+    for (const [connection, ack] of acks) {
+      if (!connection.loupe || connection.closed) continue
+      const clocks = new Map<number, number>()
+      for (const client of ack.clients) clocks.set(client, Y.getState(this.doc.store, client))
+      connection.send(encodeDurableAck({ count: ack.count, clocks }))
+    }
+    for (const send of after) send()
+    this.#maybeCompact()
+  }
+
+  #maybeCompact(): void {
+    if (this.#compactionQueued || this.#entries <= this.deps.settings.compactAfterEntries) return
+    this.#compactionQueued = true
+    void this.#task(async () => {
+      this.#compactionQueued = false
+      await this.#compactNow()
+    }).catch((error: unknown) => {
+      this.deps.logger.error('relay: compaction failed', { room: this.name, error: String(error) })
+    })
+  }
+
+  /** Must run between batches: then the document is exactly the stored log up to `lastSeq`. */
+  async #compactNow(): Promise<void> {
+    if (this.#entries <= 1 || this.evicted) return
+    const snapshot = Y.encodeStateAsUpdate(this.doc)
+    await this.deps.store.compact(this.name, snapshot, this.#lastSeq)
+    this.#entries = 1
+  }
+
+  /** (Re)builds the document from storage, then applies `extra` updates not yet stored. */
+  async #rebuild(extra: Uint8Array[]): Promise<void> {
+    const stored = await this.deps.store.load(this.name)
+    const doc = new Y.Doc()
+    doc.transact(() => {
+      for (const update of stored.updates) Y.applyUpdate(doc, update)
+      for (const update of extra) Y.applyUpdate(doc, update)
+    }, SERVER)
+    const previous = this.doc
+    if (this.#owners.get(previous.clientID) === SERVER) this.#owners.delete(previous.clientID)
+    this.#owners.set(doc.clientID, SERVER)
+    this.doc = doc
+    previous.destroy()
+    this.#lastSeq = stored.lastSeq
+    this.#entries = stored.updates.length
+  }
+
+  #greet(connection: RelayConnection): void {
+    connection.send(encodeSyncStep1(this.doc))
+    this.#sendAwareness(connection)
+  }
+
+  #sendAwareness(connection: RelayConnection): void {
+    const states = this.awareness.getStates()
+    if (states.size === 0) return
+    connection.send(encodeAwareness(encodeAwarenessUpdate(this.awareness, [...states.keys()])))
+  }
+
+  readonly #onAwareness = (
+    changes: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ) => {
+    if (origin instanceof RelayConnection) {
+      for (const client of changes.added) origin.awarenessIds.add(client)
+      for (const client of changes.updated) origin.awarenessIds.add(client)
+      for (const client of changes.removed) origin.awarenessIds.delete(client)
+    }
+    const changed = [...changes.added, ...changes.updated, ...changes.removed]
+    if (changed.length === 0 || this.connections.size === 0) return
+    const frame = encodeAwareness(encodeAwarenessUpdate(this.awareness, changed))
+    for (const connection of this.connections) connection.send(frame)
+  }
+}
