@@ -75,7 +75,13 @@ export function probeImage(bytes: Uint8Array): ProbeResult {
     return { ok: false, reason: 'not a PNG, JPEG, GIF, WebP, BMP, TIFF, AVIF or HEIC image' }
   let size: ReturnType<typeof imageSize>
   try {
-    size = imageSize(bytes)
+    // image-size reads through a DataView on `bytes.buffer`, so on a view into a bigger buffer (a
+    // pooled Buffer, a slice of the request) it would read past the file. Give it its own copy.
+    const own =
+      bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+        ? bytes
+        : new Uint8Array(bytes)
+    size = imageSize(own)
   } catch (error) {
     return { ok: false, reason: `unreadable ${format} header (${(error as Error).message})` }
   }

@@ -62,6 +62,15 @@ function decodeExtValue(value: string): string | undefined {
   }
 }
 
+/**
+ * Browsers (and fetch) escape `"`, CR and LF in field and file names as `%22`, `%0D`, `%0A`
+ * (HTML's multipart/form-data encoding); nothing else is escaped.
+ */
+const unescapeHtmlFormName = (value: string) =>
+  value.replace(/%22|%0D|%0A/gi, (m) =>
+    m === '%22' ? '"' : m.toUpperCase() === '%0D' ? '\r' : '\n',
+  )
+
 /** Parses a part's header block (`Content-Disposition`, `Content-Type`). */
 function parseHeaders(block: string): { name: string; filename?: string; contentType?: string } {
   let disposition: string | undefined
@@ -86,8 +95,9 @@ function parseHeaders(block: string): { name: string; filename?: string; content
   const name = params.get('name')
   if (name === undefined) throw new MultipartError('malformed', 'a part has no field name')
   const extended = params.get('filename*')
-  const filename = (extended && decodeExtValue(extended)) ?? params.get('filename')
-  return { name, filename, contentType }
+  const plain = params.get('filename')
+  const filename = (extended && decodeExtValue(extended)) ?? (plain && unescapeHtmlFormName(plain))
+  return { name: unescapeHtmlFormName(name), filename, contentType }
 }
 
 /** Reads parts from a request body. Stops reading (draining a bounded rest) when the caller stops. */
