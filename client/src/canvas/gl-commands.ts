@@ -1,0 +1,294 @@
+// The renderer's regl draw commands. Positions arrive in image pixels; the `view` uniform
+// (scale, tx, ty in device pixels) maps them to the screen, so panning and zooming change one
+// uniform and never touch a buffer. Colours are blended premultiplied.
+
+import type { Buffer, DefaultContext, DrawCommand, Regl, Texture2D } from 'regl'
+
+export type Vec3 = [number, number, number]
+export type Vec4 = [number, number, number, number]
+
+/** Common uniform: image px → device px. */
+export interface ViewProps {
+  view: Vec3
+}
+
+export interface FillProps extends ViewProps {
+  positions: Buffer
+  colors: Buffer
+  count: number
+}
+
+export interface SegmentProps extends ViewProps {
+  segments: Buffer
+  colors: Buffer
+  instances: number
+  pixelRatio: number
+}
+
+export interface DotProps extends ViewProps {
+  dots: Buffer
+  colors: Buffer
+  instances: number
+  pixelRatio: number
+  /** Ring colour, premultiplied later. */
+  ring: Vec4
+  /** 1 draws squares (handles), 0 discs. */
+  square: number
+}
+
+export interface QuadProps extends ViewProps {
+  /** Image-px rectangle and the texture-coordinate rectangle it shows. */
+  rect: Vec4
+  uv: Vec4
+  texture: Texture2D
+  /** Tint for masks (rgb, alpha); tiles pass [1,1,1,1] with `tint` 0. */
+  color: Vec4
+  tint: number
+}
+
+export interface CompositeProps {
+  texture: Texture2D
+}
+
+export interface Commands {
+  fill: DrawCommand<DefaultContext, FillProps>
+  segments: DrawCommand<DefaultContext, SegmentProps>
+  dots: DrawCommand<DefaultContext, DotProps>
+  quad: DrawCommand<DefaultContext, QuadProps>
+  composite: DrawCommand<DefaultContext, CompositeProps>
+}
+
+const PREMULTIPLIED = {
+  enable: true,
+  func: { srcRGB: 1, srcAlpha: 1, dstRGB: 'one minus src alpha', dstAlpha: 'one minus src alpha' },
+} as const
+
+const TO_CLIP = `
+uniform vec3 view;
+uniform vec2 resolution;
+vec2 toScreen(vec2 p) { return p * view.x + view.yz; }
+vec4 toClip(vec2 s) { vec2 c = s / resolution * 2.0 - 1.0; return vec4(c.x, -c.y, 0.0, 1.0); }
+`
+
+export function createCommands(regl: Regl): Commands {
+  const resolution = (ctx: DefaultContext): [number, number] => [
+    ctx.viewportWidth,
+    ctx.viewportHeight,
+  ]
+  const unitStrip = regl.buffer([0, -1, 0, 1, 1, -1, 1, 1])
+  const centredStrip = regl.buffer([-1, -1, -1, 1, 1, -1, 1, 1])
+  const depth = { enable: false }
+
+  const fill = regl<Record<string, unknown>, Record<string, unknown>, FillProps>({
+    vert: `precision highp float;
+${TO_CLIP}
+attribute vec2 position;
+attribute vec4 color;
+varying vec4 vColor;
+void main() {
+  vColor = vec4(color.rgb * color.a, color.a);
+  gl_Position = toClip(toScreen(position));
+}`,
+    frag: `precision mediump float;
+varying vec4 vColor;
+void main() { gl_FragColor = vColor; }`,
+    attributes: {
+      position: regl.prop<FillProps, 'positions'>('positions'),
+      color: (_ctx: DefaultContext, props: FillProps) => ({
+        buffer: props.colors,
+        normalized: true,
+        size: 4,
+      }),
+    },
+    uniforms: { view: regl.prop<FillProps, 'view'>('view'), resolution },
+    count: regl.prop<FillProps, 'count'>('count'),
+    blend: PREMULTIPLIED,
+    depth,
+  })
+
+  // One instance per segment: a quad around it, widened to `width` CSS px (+1 px feather for
+  // anti-aliasing) in screen space, with square caps so consecutive segments join.
+  const segments = regl<Record<string, unknown>, Record<string, unknown>, SegmentProps>({
+    vert: `precision highp float;
+${TO_CLIP}
+uniform float pixelRatio;
+attribute vec2 corner;
+attribute vec4 ends;
+attribute float width;
+attribute vec4 color;
+varying vec4 vColor;
+varying float vDist;
+varying float vHalf;
+void main() {
+  vec2 a = toScreen(ends.xy);
+  vec2 b = toScreen(ends.zw);
+  vec2 d = b - a;
+  float len = length(d);
+  vec2 dir = len > 1e-6 ? d / len : vec2(1.0, 0.0);
+  vec2 n = vec2(-dir.y, dir.x);
+  float halfWidth = 0.5 * width * pixelRatio;
+  float ext = halfWidth + 1.0;
+  vec2 p = mix(a, b, corner.x) + dir * (corner.x * 2.0 - 1.0) * halfWidth + n * corner.y * ext;
+  vDist = corner.y * ext;
+  vHalf = halfWidth;
+  vColor = vec4(color.rgb * color.a, color.a);
+  gl_Position = toClip(p);
+}`,
+    frag: `precision mediump float;
+varying vec4 vColor;
+varying float vDist;
+varying float vHalf;
+void main() {
+  float a = clamp(vHalf + 0.5 - abs(vDist), 0.0, 1.0);
+  gl_FragColor = vColor * a;
+}`,
+    attributes: {
+      corner: { buffer: unitStrip, divisor: 0 },
+      ends: (_ctx: DefaultContext, p: SegmentProps) => ({
+        buffer: p.segments,
+        size: 4,
+        stride: 20,
+        offset: 0,
+        divisor: 1,
+      }),
+      width: (_ctx: DefaultContext, p: SegmentProps) => ({
+        buffer: p.segments,
+        size: 1,
+        stride: 20,
+        offset: 16,
+        divisor: 1,
+      }),
+      color: (_ctx: DefaultContext, p: SegmentProps) => ({
+        buffer: p.colors,
+        size: 4,
+        normalized: true,
+        divisor: 1,
+      }),
+    },
+    uniforms: {
+      view: regl.prop<SegmentProps, 'view'>('view'),
+      pixelRatio: regl.prop<SegmentProps, 'pixelRatio'>('pixelRatio'),
+      resolution,
+    },
+    primitive: 'triangle strip',
+    count: 4,
+    instances: regl.prop<SegmentProps, 'instances'>('instances'),
+    blend: PREMULTIPLIED,
+    depth,
+  })
+
+  // One instance per point: a disc (or square handle) of constant screen size with a ring.
+  const dots = regl<Record<string, unknown>, Record<string, unknown>, DotProps>({
+    vert: `precision highp float;
+${TO_CLIP}
+uniform float pixelRatio;
+attribute vec2 corner;
+attribute vec3 dot;
+attribute vec4 color;
+varying vec4 vColor;
+varying vec2 vLocal;
+varying float vRadius;
+void main() {
+  float r = dot.z * pixelRatio + 1.0;
+  vLocal = corner * r;
+  vRadius = dot.z * pixelRatio;
+  vColor = color;
+  gl_Position = toClip(toScreen(dot.xy) + corner * r);
+}`,
+    frag: `precision mediump float;
+uniform vec4 ring;
+uniform float square;
+uniform float pixelRatio;
+varying vec4 vColor;
+varying vec2 vLocal;
+varying float vRadius;
+void main() {
+  float d = square > 0.5 ? max(abs(vLocal.x), abs(vLocal.y)) : length(vLocal);
+  float outer = clamp(vRadius + 0.5 - d, 0.0, 1.0);
+  float inner = clamp(vRadius - 1.5 * pixelRatio + 0.5 - d, 0.0, 1.0);
+  vec4 c = mix(ring, vColor, inner);
+  gl_FragColor = vec4(c.rgb * c.a, c.a) * outer;
+}`,
+    attributes: {
+      corner: { buffer: centredStrip, divisor: 0 },
+      dot: (_ctx: DefaultContext, p: DotProps) => ({ buffer: p.dots, size: 3, divisor: 1 }),
+      color: (_ctx: DefaultContext, p: DotProps) => ({
+        buffer: p.colors,
+        size: 4,
+        normalized: true,
+        divisor: 1,
+      }),
+    },
+    uniforms: {
+      view: regl.prop<DotProps, 'view'>('view'),
+      pixelRatio: regl.prop<DotProps, 'pixelRatio'>('pixelRatio'),
+      ring: regl.prop<DotProps, 'ring'>('ring'),
+      square: regl.prop<DotProps, 'square'>('square'),
+      resolution,
+    },
+    primitive: 'triangle strip',
+    count: 4,
+    instances: regl.prop<DotProps, 'instances'>('instances'),
+    blend: PREMULTIPLIED,
+    depth,
+  })
+
+  // A textured image-px rectangle: image tiles (premultiplied RGBA) and masks (luminance
+  // coverage tinted with the label colour).
+  const quad = regl<Record<string, unknown>, Record<string, unknown>, QuadProps>({
+    vert: `precision highp float;
+${TO_CLIP}
+uniform vec4 rect;
+uniform vec4 uv;
+attribute vec2 corner;
+varying vec2 vUv;
+void main() {
+  vec2 t = corner * 0.5 + 0.5;
+  vUv = mix(uv.xy, uv.zw, t);
+  gl_Position = toClip(toScreen(mix(rect.xy, rect.zw, t)));
+}`,
+    frag: `precision mediump float;
+uniform sampler2D texture;
+uniform vec4 color;
+uniform float tint;
+varying vec2 vUv;
+void main() {
+  vec4 t = texture2D(texture, vUv);
+  gl_FragColor = tint > 0.5 ? vec4(color.rgb * color.a, color.a) * t.r : t;
+}`,
+    attributes: { corner: centredStrip },
+    uniforms: {
+      view: regl.prop<QuadProps, 'view'>('view'),
+      rect: regl.prop<QuadProps, 'rect'>('rect'),
+      uv: regl.prop<QuadProps, 'uv'>('uv'),
+      texture: regl.prop<QuadProps, 'texture'>('texture'),
+      color: regl.prop<QuadProps, 'color'>('color'),
+      tint: regl.prop<QuadProps, 'tint'>('tint'),
+      resolution,
+    },
+    primitive: 'triangle strip',
+    count: 4,
+    blend: PREMULTIPLIED,
+    depth,
+  })
+
+  // The annotation framebuffer, one texel per device pixel, over the whole viewport.
+  const composite = regl<Record<string, unknown>, Record<string, unknown>, CompositeProps>({
+    vert: `precision highp float;
+attribute vec2 corner;
+varying vec2 vUv;
+void main() { vUv = corner * 0.5 + 0.5; gl_Position = vec4(corner, 0.0, 1.0); }`,
+    frag: `precision mediump float;
+uniform sampler2D texture;
+varying vec2 vUv;
+void main() { gl_FragColor = texture2D(texture, vUv); }`,
+    attributes: { corner: centredStrip },
+    uniforms: { texture: regl.prop<CompositeProps, 'texture'>('texture') },
+    primitive: 'triangle strip',
+    count: 4,
+    blend: PREMULTIPLIED,
+    depth,
+  })
+
+  return { fill, segments, dots, quad, composite }
+}

@@ -1,0 +1,32 @@
+export { Renderer } from './renderer'
+export type { RendererOptions } from './renderer'
+export { attachNavigation } from './navigation'
+export {
+  clampCamera,
+  fitToView,
+  imageToScreen,
+  pan,
+  pinch,
+  screenToImage,
+  visibleRect,
+  wheelZoomFactor,
+  zoomAt,
+  DEFAULT_LIMITS,
+} from './camera'
+export type { Camera, CameraLimits, Size } from './camera'
+export { HitIndex, hitShape } from './hit-test'
+export { handlesFor } from './handles'
+export { decodeRle, encodeRle } from './rle'
+export { shapeBounds } from './geometry'
+export type { ImageInput } from './tile-layer'
+export type {
+  DrawingPreview,
+  Handle,
+  HandleKind,
+  OverlayState,
+  RemoteCursor,
+  RenderShape,
+  RendererStats,
+  RleMask,
+  ShapeType,
+} from './types'

@@ -1,0 +1,260 @@
+// The canvas renderer: plain shapes in, pixels out. One WebGL canvas composes three layers
+// that repaint for different reasons (STYLE.md):
+//   image tiles  – drawn each frame from cached textures (cheap: a few quads);
+//   annotations  – redrawn into a framebuffer only when shapes or the view change;
+//   overlay      – handles, preview, cursors; pointer changes only recomposite.
+// Frames are drawn on demand (one requestAnimationFrame per burst of changes), never in a loop.
+
+import createREGL, { type Regl } from 'regl'
+import { AnnotationLayer } from './annotation-layer'
+import {
+  DEFAULT_LIMITS,
+  IDENTITY,
+  clampCamera,
+  fitToView,
+  imageToScreen,
+  pan,
+  screenToImage,
+  zoomAt,
+  type Camera,
+  type CameraLimits,
+  type Size,
+} from './camera'
+import { parseHexColor } from './color'
+import { createCommands, type Commands } from './gl-commands'
+import { HitIndex } from './hit-test'
+import { OverlayLayer } from './overlay-layer'
+import { TileLayer, type ImageInput } from './tile-layer'
+import type { OverlayState, RenderShape, RendererStats } from './types'
+
+export interface RendererOptions {
+  /** Called after every frame with the live stats object. */
+  onFrame?: (stats: Readonly<RendererStats>) => void
+  /** Behind the image, '#rrggbb'. */
+  background?: string
+  /** Image tile edge in px (rounded down to a power of two ≤ min(4096, MAX_TEXTURE_SIZE)). */
+  tileSize?: number
+  /** Nearest-neighbour image sampling when zoomed past 1:1. */
+  pixelated?: boolean
+  /** Device pixels per CSS pixel; defaults to window.devicePixelRatio. */
+  pixelRatio?: number
+  limits?: CameraLimits
+  /** Shapes per GPU buffer chunk (an edit rebuilds one chunk). */
+  chunkSize?: number
+  /** Keep the image reachable when the camera is set (default true). */
+  clamp?: boolean
+}
+
+export class Renderer {
+  readonly canvas: HTMLCanvasElement
+  readonly stats: RendererStats = {
+    frames: 0,
+    annotationRedraws: 0,
+    imageRedraws: 0,
+    overlayRedraws: 0,
+    chunkRebuilds: 0,
+    lastFrameMs: 0,
+  }
+  private readonly regl: Regl
+  private readonly commands: Commands
+  private readonly tiles: TileLayer
+  private readonly annotations: AnnotationLayer
+  private readonly overlay: OverlayLayer
+  private readonly hits = new HitIndex()
+  private readonly resizeObserver: ResizeObserver
+  private readonly background: [number, number, number, number]
+  private readonly pixelRatio: number
+  private shapes: RenderShape[] = []
+  private readonly indexById = new Map<string, number>()
+  private cam: Camera = IDENTITY
+  private view: Size = { width: 1, height: 1 }
+  private annotationsDirty = true
+  private frameRequest = 0
+  private destroyed = false
+
+  constructor(
+    private readonly container: HTMLElement,
+    private readonly options: RendererOptions = {},
+  ) {
+    this.pixelRatio = options.pixelRatio ?? window.devicePixelRatio ?? 1
+    const [r, g, b] = parseHexColor(options.background ?? '#1e1f22')
+    this.background = [r / 255, g / 255, b / 255, 1]
+    if (getComputedStyle(container).position === 'static') container.style.position = 'relative'
+    this.canvas = document.createElement('canvas')
+    this.canvas.style.cssText = 'position:absolute;inset:0;width:100%;height:100%;display:block'
+    container.appendChild(this.canvas)
+    this.regl = createREGL({
+      canvas: this.canvas,
+      pixelRatio: this.pixelRatio,
+      extensions: ['ANGLE_instanced_arrays'],
+      attributes: { alpha: false, antialias: false, depth: false, stencil: false },
+    })
+    this.commands = createCommands(this.regl)
+    this.tiles = new TileLayer(this.regl, this.commands, () => this.requestRender(), options)
+    this.annotations = new AnnotationLayer(this.regl, this.commands, options.chunkSize)
+    this.overlay = new OverlayLayer(this.regl, this.commands, container)
+    this.resizeObserver = new ResizeObserver(() => this.resize())
+    this.resizeObserver.observe(container)
+    this.resize()
+  }
+
+  // --- camera ---------------------------------------------------------------------------
+
+  get camera(): Camera {
+    return this.cam
+  }
+
+  /** CSS-pixel size of the view. */
+  get viewSize(): Size {
+    return this.view
+  }
+
+  setCamera(camera: Camera): void {
+    const image = this.tiles.size
+    const next =
+      this.options.clamp !== false && image.width > 0
+        ? clampCamera(camera, image, this.view, this.limits)
+        : camera
+    if (next.scale === this.cam.scale && next.tx === this.cam.tx && next.ty === this.cam.ty) return
+    this.cam = next
+    this.annotationsDirty = true
+    this.requestRender()
+  }
+
+  panBy(dx: number, dy: number): void {
+    this.setCamera(pan(this.cam, dx, dy))
+  }
+
+  /** Zooms by `factor` about screen point (sx, sy) in CSS px relative to the container. */
+  zoomAt(factor: number, sx: number, sy: number): void {
+    this.setCamera(zoomAt(this.cam, factor, sx, sy, this.limits))
+  }
+
+  fit(padding = 16): void {
+    const image = this.tiles.size
+    if (image.width > 0) this.setCamera(fitToView(image, this.view, padding))
+  }
+
+  screenToImage(sx: number, sy: number): [number, number] {
+    return screenToImage(this.cam, sx, sy)
+  }
+
+  imageToScreen(x: number, y: number): [number, number] {
+    return imageToScreen(this.cam, x, y)
+  }
+
+  // --- content ----------------------------------------------------------------------------
+
+  /** Shows an image (decoded once if a Blob) and fits it the first time. */
+  async setImage(input: ImageInput | null, width: number, height: number): Promise<void> {
+    const first = this.tiles.size.width === 0
+    await this.tiles.setImage(input, width, height)
+    if (first) this.fit()
+    this.requestRender()
+  }
+
+  /** Replaces the shape list (draw order = array order); unchanged objects cost nothing. */
+  setShapes(shapes: readonly RenderShape[]): void {
+    this.shapes = [...shapes]
+    this.indexById.clear()
+    this.shapes.forEach((s, i) => this.indexById.set(s.id, i))
+    this.syncShapes()
+  }
+
+  /** Replaces one shape by id (or appends it), rebuilding only its chunk. */
+  updateShape(shape: RenderShape): void {
+    const i = this.indexById.get(shape.id)
+    if (i === undefined) {
+      this.indexById.set(shape.id, this.shapes.length)
+      this.shapes.push(shape)
+    } else this.shapes[i] = shape
+    this.syncShapes()
+  }
+
+  removeShape(id: string): void {
+    if (!this.indexById.has(id)) return
+    this.setShapes(this.shapes.filter((s) => s.id !== id))
+  }
+
+  setOverlay(overlay: OverlayState): void {
+    this.overlay.set(overlay)
+    this.requestRender()
+  }
+
+  /** The topmost shape under screen point (sx, sy), within `tolerance` screen px. */
+  hitTest(sx: number, sy: number, tolerance = 4): RenderShape | null {
+    const [x, y] = screenToImage(this.cam, sx, sy)
+    return this.hits.hitTest(x, y, tolerance / this.cam.scale)
+  }
+
+  // --- frames -----------------------------------------------------------------------------
+
+  requestRender(): void {
+    if (this.frameRequest || this.destroyed) return
+    this.frameRequest = requestAnimationFrame(() => {
+      this.frameRequest = 0
+      this.renderNow()
+    })
+  }
+
+  /** Draws a frame now (the GPU may still be working when this returns; see `finish`). */
+  renderNow(): void {
+    if (this.destroyed) return
+    const t0 = performance.now()
+    const { regl, pixelRatio } = this
+    regl.poll()
+    if (this.annotationsDirty) {
+      this.annotations.draw(this.cam, pixelRatio)
+      this.annotationsDirty = false
+      this.stats.annotationRedraws = this.annotations.redraws
+    }
+    regl.clear({ color: this.background })
+    this.tiles.draw(this.cam, this.view, pixelRatio)
+    this.stats.imageRedraws++
+    this.commands.composite({ texture: this.annotations.texture })
+    this.overlay.draw(this.cam, pixelRatio)
+    this.stats.overlayRedraws++
+    this.stats.frames++
+    this.stats.lastFrameMs = performance.now() - t0
+    this.options.onFrame?.(this.stats)
+  }
+
+  /** Blocks until the GPU has finished the frame (reads one pixel); for benchmarks and tests. */
+  finish(): void {
+    this.regl.read({ x: 0, y: 0, width: 1, height: 1, data: new Uint8Array(4) })
+  }
+
+  resize(): void {
+    const width = Math.max(1, this.container.clientWidth)
+    const height = Math.max(1, this.container.clientHeight)
+    this.view = { width, height }
+    this.canvas.width = Math.round(width * this.pixelRatio)
+    this.canvas.height = Math.round(height * this.pixelRatio)
+    this.annotations.resize(this.canvas.width, this.canvas.height)
+    this.annotationsDirty = true
+    this.requestRender()
+  }
+
+  destroy(): void {
+    this.destroyed = true
+    cancelAnimationFrame(this.frameRequest)
+    this.resizeObserver.disconnect()
+    this.tiles.destroy()
+    this.annotations.destroy()
+    this.overlay.destroy()
+    this.regl.destroy()
+    this.canvas.remove()
+  }
+
+  private get limits(): CameraLimits {
+    return this.options.limits ?? DEFAULT_LIMITS
+  }
+
+  private syncShapes(): void {
+    this.annotations.setShapes(this.shapes)
+    this.stats.chunkRebuilds = this.annotations.chunkRebuilds
+    this.hits.setShapes(this.shapes)
+    this.annotationsDirty = true
+    this.requestRender()
+  }
+}
