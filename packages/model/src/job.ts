@@ -1,16 +1,10 @@
 import * as Y from 'yjs'
 import { validateAttributeValues } from './attributes'
-import {
-  commentInputSchema,
-  commentPatchSchema,
-  readComment,
-  writeComment,
-  type CommentInput,
-  type CommentPatch,
-} from './comments'
+import type { CommentInput, CommentPatch } from './comments'
+import { CommentStore } from './comment-store'
 import { ModelError, ModelErrorCode } from './errors'
 import { validateGeometry } from './geometry'
-import { isId, newId } from './ids'
+import { fullAttributes, JobScope } from './job-scope'
 import { labelAllows } from './labels'
 import { migrate, readSchemaVersion, type MigrationResult } from './migrations'
 import type { LabelLookup } from './project'
@@ -18,7 +12,6 @@ import {
   SCHEMA_VERSION,
   type AttributeValue,
   type CommentRecord,
-  type LabelRecord,
   type ShapeRecord,
   type TagRecord,
 } from './schema'
@@ -31,14 +24,8 @@ import {
   type ShapeInput,
   type ShapePatch,
 } from './shapes'
-import {
-  readTag,
-  tagInputSchema,
-  tagPatchSchema,
-  writeTag,
-  type TagInput,
-  type TagPatch,
-} from './tags'
+import { TagStore } from './tag-store'
+import type { TagInput, TagPatch } from './tags'
 import { idSchema, joinPath, parseWith } from './validate'
 import { Writer, type WriterOptions } from './writer'
 
@@ -51,22 +38,6 @@ export interface JobMeta {
   schemaVersion: number
   projectId: string
   jobId: string
-}
-
-function byId(a: { id: string }, b: { id: string }) {
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0
-}
-
-/** The label's attribute values: the given ones (validated) over the label's defaults. */
-function fullAttributes(
-  label: LabelRecord,
-  given: Readonly<Record<string, unknown>>,
-  path: string,
-): Record<string, AttributeValue> {
-  const valid = validateAttributeValues(label.attributes, given, path)
-  const out: Record<string, AttributeValue> = {}
-  for (const attribute of label.attributes) out[attribute.id] = attribute.default
-  return Object.assign(out, valid)
 }
 
 /**
@@ -83,6 +54,9 @@ export class JobDocument {
   /** What `open` migrated, if anything. */
   readonly migration: MigrationResult | undefined
   private readonly writer: Writer
+  private readonly scope: JobScope
+  private readonly tagStore: TagStore
+  private readonly commentStore: CommentStore
 
   private constructor(
     readonly doc: Y.Doc,
@@ -96,6 +70,13 @@ export class JobDocument {
     this.tags = doc.getMap('tags')
     this.comments = doc.getMap('comments')
     this.migration = migration
+    this.scope = new JobScope(this.writer, project, this.meta)
+    this.tagStore = new TagStore(this.scope, this.tags)
+    this.commentStore = new CommentStore(
+      this.scope,
+      this.comments,
+      (id) => this.getShape(id) !== undefined,
+    )
   }
 
   /** Writes the meta of a new job into an empty document. */
@@ -155,42 +136,6 @@ export class JobDocument {
     return this.getMeta().jobId
   }
 
-  // Lookups shared by shapes, tags and comments
-
-  private requireLabel(labelId: string, path: string): LabelRecord {
-    const label = this.project.getLabel(labelId)
-    if (!label)
-      throw new ModelError(ModelErrorCode.unknownLabel, `no label ${labelId} in the project`, path)
-    return label
-  }
-
-  private checkImage(imageId: string, path: string): void {
-    if (!this.project.getImage) return
-    const image = this.project.getImage(imageId)
-    if (!image)
-      throw new ModelError(ModelErrorCode.unknownImage, `no image ${imageId} in the project`, path)
-    const jobId = this.jobId
-    if (jobId !== '' && image.jobId !== jobId) {
-      throw new ModelError(
-        ModelErrorCode.unknownImage,
-        `image ${imageId} belongs to job ${image.jobId}, not ${jobId}`,
-        path,
-      )
-    }
-  }
-
-  private newRecordPath(collection: string, id: unknown): { id: string; path: string } {
-    const path = isId(id) ? joinPath(collection, id) : collection
-    return { id: isId(id) ? id : newId(), path }
-  }
-
-  private requireMap(collection: Y.Map<unknown>, name: string, id: string): Y.Map<unknown> {
-    const map = collection.get(id)
-    if (!(map instanceof Y.Map))
-      throw new ModelError(ModelErrorCode.notFound, `no such ${name}`, joinPath(`${name}s`, id))
-    return map as Y.Map<unknown>
-  }
-
   // Shapes
 
   getShape(id: string): ShapeRecord | undefined {
@@ -209,12 +154,12 @@ export class JobDocument {
 
   addShape(input: ShapeInput): ShapeRecord {
     this.writer.assertWritable()
-    const { id, path } = this.newRecordPath('shapes', (input as { id?: unknown } | null)?.id)
+    const { id, path } = this.scope.newRecordPath('shapes', (input as { id?: unknown } | null)?.id)
     const parsed = parseWith(shapeInputSchema, input, path)
     if (this.shapes.has(id))
       throw new ModelError(ModelErrorCode.duplicate, 'shape id in use', joinPath(path, 'id'))
-    this.checkImage(parsed.imageId, joinPath(path, 'imageId'))
-    const label = this.requireLabel(parsed.labelId, joinPath(path, 'labelId'))
+    this.scope.checkImage(parsed.imageId, joinPath(path, 'imageId'))
+    const label = this.scope.requireLabel(parsed.labelId, joinPath(path, 'labelId'))
     if (!labelAllows(label, parsed.type)) {
       throw new ModelError(
         ModelErrorCode.labelTypeMismatch,
@@ -258,7 +203,7 @@ export class JobDocument {
   updateShape(id: string, patch: ShapePatch): ShapeRecord {
     this.writer.assertWritable()
     const path = joinPath('shapes', id)
-    const map = this.requireMap(this.shapes, 'shape', id)
+    const map = this.scope.requireMap(this.shapes, 'shape', id)
     const current = readShape(id, map)
     if (!current)
       throw new ModelError(ModelErrorCode.invalidDocument, 'stored shape is unreadable', path)
@@ -266,7 +211,7 @@ export class JobDocument {
     const relabel = p.labelId !== undefined && p.labelId !== current.labelId
     const needsLabel = relabel || p.attributes !== undefined || current.type === 'skeleton'
     const label = needsLabel
-      ? this.requireLabel(p.labelId ?? current.labelId, joinPath(path, 'labelId'))
+      ? this.scope.requireLabel(p.labelId ?? current.labelId, joinPath(path, 'labelId'))
       : undefined
     if (relabel && label && !labelAllows(label, current.type)) {
       throw new ModelError(
@@ -344,185 +289,57 @@ export class JobDocument {
 
   deleteShape(id: string): void {
     this.writer.assertWritable()
-    this.requireMap(this.shapes, 'shape', id)
+    this.scope.requireMap(this.shapes, 'shape', id)
     this.writer.transact(() => this.shapes.delete(id))
   }
 
   // Tags
 
   getTag(id: string): TagRecord | undefined {
-    return readTag(id, this.tags.get(id))
+    return this.tagStore.getTag(id)
   }
 
+  /** Tags by id, of one image if given. */
   listTags(imageId?: string): TagRecord[] {
-    const out: TagRecord[] = []
-    this.tags.forEach((value, id) => {
-      const tag = readTag(id, value)
-      if (tag && (imageId === undefined || tag.imageId === imageId)) out.push(tag)
-    })
-    return out.sort(byId)
-  }
-
-  private requireTagLabel(labelId: string, path: string): LabelRecord {
-    const label = this.requireLabel(labelId, path)
-    if (label.type !== 'any') {
-      throw new ModelError(
-        ModelErrorCode.labelTypeMismatch,
-        `label ${label.name} (${label.type}) is not for tags`,
-        path,
-      )
-    }
-    return label
+    return this.tagStore.listTags(imageId)
   }
 
   /** Tags an image with a label of type `any`. */
   addTag(input: TagInput): TagRecord {
-    this.writer.assertWritable()
-    const { id, path } = this.newRecordPath('tags', (input as { id?: unknown } | null)?.id)
-    const parsed = parseWith(tagInputSchema, input, path)
-    if (this.tags.has(id))
-      throw new ModelError(ModelErrorCode.duplicate, 'tag id in use', joinPath(path, 'id'))
-    this.checkImage(parsed.imageId, joinPath(path, 'imageId'))
-    const label = this.requireTagLabel(parsed.labelId, joinPath(path, 'labelId'))
-    const now = this.writer.clock()
-    const tag: TagRecord = {
-      id,
-      imageId: parsed.imageId,
-      labelId: label.id,
-      attributes: fullAttributes(label, parsed.attributes ?? {}, joinPath(path, 'attributes')),
-      source: parsed.source ?? 'manual',
-      createdBy: this.writer.userId,
-      updatedBy: this.writer.userId,
-      updatedAt: now,
-    }
-    this.writer.transact(() => {
-      const map = new Y.Map<unknown>()
-      this.tags.set(id, map)
-      writeTag(map, tag)
-    })
-    return tag
+    return this.tagStore.addTag(input)
   }
 
   /** Relabels a tag (attributes reset to the new label's) or merges attribute values. */
   updateTag(id: string, patch: TagPatch): TagRecord {
-    this.writer.assertWritable()
-    const path = joinPath('tags', id)
-    const map = this.requireMap(this.tags, 'tag', id)
-    const current = readTag(id, map)
-    if (!current)
-      throw new ModelError(ModelErrorCode.invalidDocument, 'stored tag is unreadable', path)
-    const p = parseWith(tagPatchSchema, patch, path)
-    const relabel = p.labelId !== undefined && p.labelId !== current.labelId
-    const label = this.requireTagLabel(p.labelId ?? current.labelId, joinPath(path, 'labelId'))
-    const attributesPath = joinPath(path, 'attributes')
-    const attributes = relabel
-      ? fullAttributes(label, p.attributes ?? {}, attributesPath)
-      : validateAttributeValues(label.attributes, p.attributes ?? {}, attributesPath)
-    const now = this.writer.clock()
-    this.writer.transact(() => {
-      if (relabel) {
-        map.set('labelId', label.id)
-        const fresh = new Y.Map<unknown>()
-        map.set('attributes', fresh)
-        for (const [k, v] of Object.entries(attributes)) fresh.set(k, v)
-      } else if (Object.keys(attributes).length > 0) {
-        let target = map.get('attributes')
-        if (!(target instanceof Y.Map)) {
-          target = new Y.Map<unknown>()
-          map.set('attributes', target)
-        }
-        for (const [k, v] of Object.entries(attributes)) (target as Y.Map<unknown>).set(k, v)
-      }
-      this.writer.stamp(map, now)
-    })
-    return this.getTag(id) as TagRecord
+    return this.tagStore.updateTag(id, patch)
   }
 
   deleteTag(id: string): void {
-    this.writer.assertWritable()
-    this.requireMap(this.tags, 'tag', id)
-    this.writer.transact(() => this.tags.delete(id))
+    this.tagStore.deleteTag(id)
   }
 
   // Comments
 
   getComment(id: string): CommentRecord | undefined {
-    return readComment(id, this.comments.get(id))
+    return this.commentStore.getComment(id)
   }
 
   /** Comments oldest first, of one image if given. */
   listComments(imageId?: string): CommentRecord[] {
-    const out: CommentRecord[] = []
-    this.comments.forEach((value, id) => {
-      const comment = readComment(id, value)
-      if (comment && (imageId === undefined || comment.imageId === imageId)) out.push(comment)
-    })
-    return out.sort((a, b) =>
-      a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : byId(a, b),
-    )
+    return this.commentStore.listComments(imageId)
   }
 
+  /** Pins a comment to an image point, optionally about a shape or replying to a comment. */
   addComment(input: CommentInput): CommentRecord {
-    this.writer.assertWritable()
-    const { id, path } = this.newRecordPath('comments', (input as { id?: unknown } | null)?.id)
-    const parsed = parseWith(commentInputSchema, input, path)
-    if (this.comments.has(id))
-      throw new ModelError(ModelErrorCode.duplicate, 'comment id in use', joinPath(path, 'id'))
-    this.checkImage(parsed.imageId, joinPath(path, 'imageId'))
-    if (parsed.shapeId !== undefined && !this.getShape(parsed.shapeId)) {
-      throw new ModelError(ModelErrorCode.notFound, 'no such shape', joinPath(path, 'shapeId'))
-    }
-    if (
-      parsed.replyTo !== undefined &&
-      this.getComment(parsed.replyTo)?.imageId !== parsed.imageId
-    ) {
-      throw new ModelError(
-        ModelErrorCode.notFound,
-        'no such comment on this image',
-        joinPath(path, 'replyTo'),
-      )
-    }
-    const now = this.writer.clock()
-    const comment: CommentRecord = {
-      id,
-      imageId: parsed.imageId,
-      position: parsed.position,
-      text: parsed.text,
-      resolved: false,
-      createdBy: this.writer.userId,
-      createdAt: now,
-      updatedBy: this.writer.userId,
-      updatedAt: now,
-    }
-    if (parsed.shapeId !== undefined) comment.shapeId = parsed.shapeId
-    if (parsed.replyTo !== undefined) comment.replyTo = parsed.replyTo
-    this.writer.transact(() => {
-      const map = new Y.Map<unknown>()
-      this.comments.set(id, map)
-      writeComment(map, comment)
-    })
-    return comment
+    return this.commentStore.addComment(input)
   }
 
   updateComment(id: string, patch: CommentPatch): CommentRecord {
-    this.writer.assertWritable()
-    const path = joinPath('comments', id)
-    const map = this.requireMap(this.comments, 'comment', id)
-    const p = parseWith(commentPatchSchema, patch, path)
-    const now = this.writer.clock()
-    this.writer.transact(() => {
-      if (p.text !== undefined) map.set('text', p.text)
-      if (p.resolved !== undefined) map.set('resolved', p.resolved)
-      if (p.position !== undefined) map.set('position', p.position)
-      this.writer.stamp(map, now)
-    })
-    return this.getComment(id) as CommentRecord
+    return this.commentStore.updateComment(id, patch)
   }
 
   deleteComment(id: string): void {
-    this.writer.assertWritable()
-    this.requireMap(this.comments, 'comment', id)
-    this.writer.transact(() => this.comments.delete(id))
+    this.commentStore.deleteComment(id)
   }
 
   /** Calls `fn` once after every transaction that changed this job; returns an unsubscribe. */
