@@ -50,6 +50,12 @@ const skeletonSchema = z
     })
   })
 
+/** Stored skeletons are read leniently: unknown keys from newer writers are ignored. */
+const storedSkeletonSchema = z.object({
+  nodes: z.array(z.string()),
+  edges: z.array(z.tuple([z.int().nonnegative(), z.int().nonnegative()])),
+})
+
 export const labelInputSchema = z.strictObject({
   id: idSchema.optional(),
   name: nameSchema,
@@ -170,7 +176,7 @@ export function readLabel(id: string, value: unknown): LabelRecord | undefined {
     type: (LABEL_TYPES as readonly unknown[]).includes(type) ? (type as LabelType) : 'any',
     attributes: readAttributes(value.get('attributes')),
   }
-  const skeleton = skeletonSchema.safeParse(value.get('skeleton'))
+  const skeleton = storedSkeletonSchema.safeParse(value.get('skeleton'))
   if (skeleton.success) label.skeleton = skeleton.data
   return label
 }

@@ -170,11 +170,14 @@ describe('labels', () => {
     const project = ProjectDocument.create(doc, { name: 'P', labels: [{ id: 'a', name: 'a' }] })
     const map = project.labels.get('a') as Y.Map<unknown>
     map.set('futureField', { x: 1 })
+    map.set('type', 'skeleton')
+    map.set('skeleton', { nodes: ['n'], edges: [], style: 'future' })
     map.set('attributes', [
       { id: 'ok', name: 'ok', type: 'text', values: [], default: '', extra: true },
       { id: 'bad' },
     ])
     expect(project.getLabel('a')?.attributes.map((a) => a.id)).toEqual(['ok'])
+    expect(project.getLabel('a')?.skeleton).toEqual({ nodes: ['n'], edges: [] })
   })
 })
 
