@@ -128,6 +128,9 @@ export class RelayConnection {
     this.closed = true
     this.#clearRateTimer()
     this.ws.close(code, closeReason(reason))
+    // A paused socket would never read the peer's closing handshake.
+    this.#pauses.clear()
+    this.ws.resume()
   }
 
   /** Ends a connection without a handshake (dead peer). */

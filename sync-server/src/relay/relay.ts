@@ -245,7 +245,12 @@ export class Relay implements RoomAccess {
       )
       this.#rooms.clear()
       for (const ws of this.#wss.clients) ws.close(CloseCode.goingAway, 'server shutting down')
-      await new Promise<void>((resolve) => this.#wss.close(() => resolve()))
+      const closed = new Promise<void>((resolve) => this.#wss.close(() => resolve()))
+      // Peers get a moment to answer the closing handshake; the rest are cut off.
+      const grace = new Promise<void>((resolve) => setTimeout(resolve, 2_000).unref())
+      await Promise.race([closed, grace])
+      for (const ws of this.#wss.clients) ws.terminate()
+      await closed
     })()
     return this.#closing
   }

@@ -127,8 +127,14 @@ function canonical(value: unknown): unknown {
 export function snapshotOf(doc: Y.Doc): unknown {
   const out: Record<string, unknown> = {}
   for (const [name, type] of doc.share) {
-    if (type._map.size > 0) out[name] = doc.getMap(name).toJSON()
-    else if (type._start !== null) out[name] = doc.getArray(name).toJSON()
+    // an empty root (never written, or everything deleted) is left out
+    if (type._map.size > 0) {
+      const json = doc.getMap(name).toJSON()
+      if (Object.keys(json).length > 0) out[name] = json
+    } else if (type._start !== null) {
+      const json = doc.getArray(name).toJSON()
+      if (json.length > 0) out[name] = json
+    }
   }
   return canonical(out)
 }
