@@ -44,7 +44,7 @@ export interface TestServer {
   dataDir: string
   logs: LogRecord[]
   wsUrl: string
-  /** Closes gracefully and starts again on the same data dir (a new port). */
+  /** Closes gracefully and starts again on the same data dir and port. */
   restart(): Promise<void>
   close(): Promise<void>
 }
@@ -54,9 +54,9 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDir()
   const logs: LogRecord[] = []
-  const start = () =>
+  const start = (port = options.config?.port ?? 0) =>
     startServer({
-      config: serverConfig(dataDir, options.config),
+      config: serverConfig(dataDir, { ...options.config, port }),
       logSink: (record) => logs.push(record),
     })
   const test: TestServer = {
@@ -67,8 +67,9 @@ export async function startTestServer(
       return test.server.url.replace(/^http/, 'ws') + '/sync'
     },
     async restart() {
+      const port = test.server.port
       await test.server.close()
-      test.server = await start()
+      test.server = await start(port)
     },
     async close() {
       await test.server.close()

@@ -167,4 +167,57 @@ describe('relay: convergence through the server', () => {
     await synced(open(after))
     expect(after.getArray('list').toJSON()).toEqual(list.toJSON())
   })
+
+  it('server code changes a live room through RoomAccess; connected clients receive it', async () => {
+    const doc = new Y.Doc()
+    await synced(open(doc))
+    const size = await test.server.relay.change(ROOM, (live) => {
+      live.getMap('tags').set('t1', 'from the server')
+      return live.getMap('tags').size
+    })
+    expect(size).toBe(1)
+    await waitFor(() => doc.getMap('tags').get('t1') === 'from the server')
+    expect(diskDoc(test.dataDir, ROOM).getMap('tags').get('t1')).toBe('from the server')
+    // a failing change leaves nothing behind
+    await expect(
+      test.server.relay.change(ROOM, (live) => {
+        live.getMap('tags').set('t2', 'half')
+        throw new Error('boom')
+      }),
+    ).rejects.toThrow('boom')
+    expect(await test.server.relay.read(ROOM, (live) => live.getMap('tags').has('t2'))).toBe(false)
+  })
+
+  it('evicts idle rooms after flushing them, and loads them again on demand', async () => {
+    test.server.relay.settings.roomIdleMs = 50
+    const provider = open()
+    await synced(provider)
+    provider.doc.getMap('shapes').set('kept', true)
+    await waitFor(() => diskDoc(test.dataDir, ROOM).getMap('shapes').get('kept') === true)
+    provider.destroy()
+    providers.length = 0
+    await waitFor(() => !test.server.relay.liveRooms().includes(ROOM), { message: 'eviction' })
+    expect(diskEntryCount(test.dataDir, ROOM)).toBe(1)
+    expect(await test.server.relay.read(ROOM, (live) => live.getMap('shapes').get('kept'))).toBe(
+      true,
+    )
+  })
+
+  it('keeps idle clients alive with empty awareness updates', async () => {
+    test.server.relay.settings.keepAliveMs = 200
+    const raw = new RawClient(test.wsUrl, ROOM, token)
+    await raw.opensAndSyncs()
+    const before = raw.received.length
+    await waitFor(
+      () =>
+        raw.received
+          .slice(before)
+          .some((m) => m.length === 3 && m[0] === 1 && m[1] === 1 && m[2] === 0),
+      {
+        timeout: 3_000,
+        message: 'a keep-alive message',
+      },
+    )
+    raw.close()
+  })
 })
