@@ -1,17 +1,13 @@
 import * as Y from 'yjs'
-import {
-  Awareness,
-  applyAwarenessUpdate,
-  encodeAwarenessUpdate,
-  removeAwarenessStates,
-} from 'y-protocols/awareness'
 import { CloseCode, RejectionCode, encodeDurableAck } from '@loupe/sync-protocol'
 import type { RoomName } from '@loupe/sync-protocol'
 import type { Logger } from '../logger'
 import type { DocumentStore } from '../storage/types'
-import { RelayConnection } from './connection'
+import type { RelayConnection } from './connection'
+import { ClientOwners, SERVER_OWNER } from './client-owners'
+import { RoomAwareness } from './room-awareness'
 import { RelayRejection, corruptUpdate, malformed } from './errors'
-import { encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol'
+import { encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol'
 import type { DecodedUpdate, InboundMessage } from './protocol'
 import { isNoop, updateEffect } from './update-effect'
 import { checkWrite } from './write-policy'
@@ -45,8 +41,6 @@ interface PendingAck {
   clients: Set<number>
 }
 
-const SERVER = 'server' as const
-
 /**
  * One live document. Everything that reads or changes the document runs through one ordered
  * queue: the stored state is loaded first, then messages are processed in arrival order in
@@ -57,12 +51,12 @@ const SERVER = 'server' as const
  */
 export class RelayRoom {
   doc = new Y.Doc()
-  readonly awareness = new Awareness(new Y.Doc())
+  readonly presence = new RoomAwareness(() => this.connections)
   readonly connections = new Set<RelayConnection>()
   /** Leases held by server code (`change`/`read`) that keep the room loaded. */
   leases = 0
   evicted = false
-  readonly #owners = new Map<number, RelayConnection | typeof SERVER>()
+  readonly #owners: ClientOwners
   readonly #inbox: Work[] = []
   #running = false
   #scheduled = false
@@ -81,8 +75,7 @@ export class RelayRoom {
     readonly roomName: RoomName,
     readonly deps: RoomDeps,
   ) {
-    this.awareness.setLocalState(null)
-    this.awareness.on('update', this.#onAwareness)
+    this.#owners = new ClientOwners(name, deps.logger, () => deps.settings.staleOwnerMs)
     this.#loaded = this.#rebuild([])
     this.#loaded.catch(() => {})
     this.#kick()
@@ -115,12 +108,8 @@ export class RelayRoom {
 
   leave(connection: RelayConnection): void {
     if (!this.connections.delete(connection)) return
-    for (const client of connection.ownedClients) {
-      if (this.#owners.get(client) === connection) this.#owners.delete(client)
-    }
-    if (connection.awarenessIds.size > 0) {
-      removeAwarenessStates(this.awareness, [...connection.awarenessIds], null)
-    }
+    this.#owners.release(connection, connection.ownedClients)
+    this.presence.leave(connection)
     this.armIdle()
   }
 
@@ -133,7 +122,7 @@ export class RelayRoom {
       doc.on('update', collect)
       let result: T
       try {
-        result = doc.transact(() => fn(doc), SERVER)
+        result = doc.transact(() => fn(doc), SERVER_OWNER)
       } catch (error) {
         await this.#rebuild([])
         throw error
@@ -218,8 +207,7 @@ export class RelayRoom {
   #destroy(): void {
     this.evicted = true
     this.#clearIdle()
-    this.awareness.off('update', this.#onAwareness)
-    this.awareness.destroy()
+    this.presence.destroy()
     this.doc.destroy()
   }
 
@@ -331,14 +319,10 @@ export class RelayRoom {
         return
       }
       case 'queryAwareness':
-        this.#sendAwareness(connection)
+        this.presence.sendAll(connection)
         return
       case 'awareness':
-        try {
-          applyAwarenessUpdate(this.awareness, message.update, connection)
-        } catch (error) {
-          throw malformed(`awareness update: ${(error as Error).message}`)
-        }
+        this.presence.apply(connection, message.update)
         return
       case 'update':
         await this.#handleUpdate(connection, message.update)
@@ -370,7 +354,7 @@ export class RelayRoom {
       }
       throw error
     }
-    this.#checkOwners(connection, effect.writers)
+    this.#owners.check(connection, effect.writers)
     try {
       Y.applyUpdate(this.doc, update.bytes, connection)
     } catch (error) {
@@ -378,41 +362,9 @@ export class RelayRoom {
       await this.#rebuild(this.#pending.map((entry) => entry.update.bytes))
       throw corruptUpdate(`update could not be applied (${(error as Error).message})`)
     }
-    if (!connection.closed) {
-      for (const client of effect.writers) {
-        this.#owners.set(client, connection)
-        connection.ownedClients.add(client)
-      }
-    }
+    if (!connection.closed) this.#owners.claim(connection, effect.writers)
     this.#pending.push({ connection, update })
     this.#ack(connection, effect.clients)
-  }
-
-  /** A connection may not write new structs as a client id another live connection introduced. */
-  #checkOwners(connection: RelayConnection, writers: Set<number>): void {
-    for (const client of writers) {
-      const owner = this.#owners.get(client)
-      if (owner === undefined || owner === connection) continue
-      if (owner !== SERVER) {
-        if (owner.closed) continue
-        if (Date.now() - owner.lastReceivedAt > this.deps.settings.staleOwnerMs) {
-          // A silent owner is most likely the same client's dead socket, replaced by this one.
-          this.deps.logger.info('relay: superseding a silent connection', {
-            room: this.name,
-            connection: owner.id,
-            by: connection.id,
-            client,
-          })
-          owner.terminate()
-          continue
-        }
-      }
-      throw new RelayRejection(
-        RejectionCode.clientIdConflict,
-        `client id ${client} belongs to another connection`,
-        CloseCode.conflict,
-      )
-    }
   }
 
   #ack(connection: RelayConnection, clients: Set<number>): void {
@@ -498,10 +450,10 @@ export class RelayRoom {
     doc.transact(() => {
       for (const update of stored.updates) Y.applyUpdate(doc, update)
       for (const update of extra) Y.applyUpdate(doc, update)
-    }, SERVER)
+    }, SERVER_OWNER)
     const previous = this.doc
-    if (this.#owners.get(previous.clientID) === SERVER) this.#owners.delete(previous.clientID)
-    this.#owners.set(doc.clientID, SERVER)
+    this.#owners.release(SERVER_OWNER, [previous.clientID])
+    this.#owners.claim(SERVER_OWNER, [doc.clientID])
     this.doc = doc
     previous.destroy()
     this.#lastSeq = stored.lastSeq
@@ -510,27 +462,6 @@ export class RelayRoom {
 
   #greet(connection: RelayConnection): void {
     connection.send(encodeSyncStep1(this.doc))
-    this.#sendAwareness(connection)
-  }
-
-  #sendAwareness(connection: RelayConnection): void {
-    const states = this.awareness.getStates()
-    if (states.size === 0) return
-    connection.send(encodeAwareness(encodeAwarenessUpdate(this.awareness, [...states.keys()])))
-  }
-
-  readonly #onAwareness = (
-    changes: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
-  ) => {
-    if (origin instanceof RelayConnection) {
-      for (const client of changes.added) origin.awarenessIds.add(client)
-      for (const client of changes.updated) origin.awarenessIds.add(client)
-      for (const client of changes.removed) origin.awarenessIds.delete(client)
-    }
-    const changed = [...changes.added, ...changes.updated, ...changes.removed]
-    if (changed.length === 0 || this.connections.size === 0) return
-    const frame = encodeAwareness(encodeAwarenessUpdate(this.awareness, changed))
-    for (const connection of this.connections) connection.send(frame)
+    this.presence.sendAll(connection)
   }
 }

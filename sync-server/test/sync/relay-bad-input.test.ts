@@ -191,6 +191,35 @@ describe('relay: untrusted input', () => {
     owner.close()
   })
 
+  it('a silent owner is superseded: the same client back on a new socket may write as its id', async () => {
+    const settings = test.server.relay.settings
+    settings.staleOwnerMs = 100
+    try {
+      const old = new RawClient(test.wsUrl, 'job/p1/supersede', token)
+      await old.opensAndSyncs()
+      old.doc.getMap('m').set('before', 1)
+      await old.allAcked()
+      old.ws.pause() // its network died: nothing more is heard from it, in either direction
+      await new Promise((resolve) => setTimeout(resolve, 300))
+
+      const doc = new Y.Doc()
+      Y.applyUpdate(doc, Y.encodeStateAsUpdate(old.doc))
+      doc.clientID = old.doc.clientID
+      const back = new RawClient(test.wsUrl, 'job/p1/supersede', token, { doc })
+      await back.opensAndSyncs()
+      doc.getMap('m').set('after', 2)
+      await back.allAcked()
+      expect(back.closed).toBeNull()
+      expect(test.logs.some((r) => r.message === 'relay: superseding a silent connection')).toBe(
+        true,
+      )
+      back.close()
+      old.ws.terminate()
+    } finally {
+      settings.staleOwnerMs = 20_000
+    }
+  })
+
   it('a flood is slowed down (not closed) while other clients stay responsive', async () => {
     const limits = test.server.relay.settings.rateLimit
     const saved = { ...limits }
