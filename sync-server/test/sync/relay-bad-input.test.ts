@@ -116,6 +116,48 @@ describe('relay: untrusted input', () => {
     })
   })
 
+  it('an update Yjs reads but cannot apply: 4400, the room is rebuilt from storage', async () => {
+    const room = 'job/p1/apply-fails'
+    const base = new RawClient(test.wsUrl, room, token)
+    await base.opensAndSyncs()
+    base.doc.clientID = 1 // the crafted update below refers to client 1's structs
+    const shapes = base.doc.getMap<Y.Map<unknown>>('shapes')
+    shapes.set('a', new Y.Map())
+    base.doc.getArray('order').push(['x', 'y', 'z'])
+    shapes.get('a')!.set('p', [1, 2, 3])
+    await base.allAcked()
+    const expected = snapshotOf(base.doc)
+
+    // client 7 inserts into `order` and sets a key of shape `a`; one info byte is mangled, so
+    // Y.decodeUpdate accepts it but Y.applyUpdate throws (found by fuzzing)
+    const crafted = Buffer.from('01020700c80101010201770171400001000172017d0500', 'hex')
+    expect(() => Y.decodeUpdate(crafted)).not.toThrow()
+    const attacker = new RawClient(test.wsUrl, room, token)
+    await attacker.opensAndSyncs()
+    attacker.send(encodeSyncMessage(SYNC_UPDATE, crafted))
+    const closed = await attacker.closes()
+    expect(closed.code).toBe(CloseCode.badRequest)
+    expect(closed.reason).toMatch(/corrupt_update: update could not be applied/)
+    expect(test.logs.some((r) => r.fields?.code === RejectionCode.corruptUpdate)).toBe(true)
+
+    shapes.set('later', new Y.Map()) // the room keeps working
+    await base.allAcked()
+    const reader = new RawClient(test.wsUrl, room, token)
+    await reader.opensAndSyncs()
+    expect(snapshotOf(reader.doc)).toEqual(snapshotOf(base.doc))
+    expect(reader.doc.store.clients.has(7)).toBe(false)
+    expect(base.doc.store.clients.has(7)).toBe(false)
+    await test.server.relay.flush()
+    const stored = diskDoc(test.dataDir, room)
+    expect(stored.store.clients.has(7)).toBe(false)
+    expect(snapshotOf(stored)).toEqual({
+      ...(expected as object),
+      shapes: { a: { p: [1, 2, 3] }, later: {} },
+    })
+    base.close()
+    reader.close()
+  })
+
   it('an oversized message: 4413', async () => {
     const doc = new Y.Doc()
     doc.getMap('shapes').set('big', 'x'.repeat(MAX_MESSAGE + 1000))
