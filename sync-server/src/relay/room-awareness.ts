@@ -1,3 +1,5 @@
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
 import * as Y from 'yjs'
 import {
   Awareness,
@@ -21,12 +23,53 @@ export class RoomAwareness {
     this.awareness.on('update', this.#onUpdate)
   }
 
+  /**
+   * Applies a connection's awareness update. Entries for client ids that another live connection
+   * publishes are dropped, so nobody can move or remove someone else's cursor.
+   */
   apply(connection: RelayConnection, update: Uint8Array): void {
+    let own: Uint8Array
     try {
-      applyAwarenessUpdate(this.awareness, update, connection)
+      own = this.#withoutOthersEntries(connection, update)
     } catch (error) {
       throw malformed(`awareness update: ${(error as Error).message}`)
     }
+    if (own.length === 0) return
+    try {
+      applyAwarenessUpdate(this.awareness, own, connection)
+    } catch (error) {
+      throw malformed(`awareness update: ${(error as Error).message}`)
+    }
+  }
+
+  /** Re-encodes `update` without entries owned by other connections; empty when none remain. */
+  #withoutOthersEntries(connection: RelayConnection, update: Uint8Array): Uint8Array {
+    const decoder = decoding.createDecoder(update)
+    const count = decoding.readVarUint(decoder)
+    const kept: { client: number; clock: number; state: string }[] = []
+    for (let i = 0; i < count; i++) {
+      const client = decoding.readVarUint(decoder)
+      const clock = decoding.readVarUint(decoder)
+      const state = decoding.readVarString(decoder)
+      if (!this.#ownedByAnother(connection, client)) kept.push({ client, clock, state })
+    }
+    if (kept.length === count) return update
+    if (kept.length === 0) return new Uint8Array()
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, kept.length)
+    for (const entry of kept) {
+      encoding.writeVarUint(encoder, entry.client)
+      encoding.writeVarUint(encoder, entry.clock)
+      encoding.writeVarString(encoder, entry.state)
+    }
+    return encoding.toUint8Array(encoder)
+  }
+
+  #ownedByAnother(connection: RelayConnection, client: number): boolean {
+    for (const other of this.connections()) {
+      if (other !== connection && other.awarenessIds.has(client)) return true
+    }
+    return false
   }
 
   /** Sends every current state (a joining client's view of who is here). */
