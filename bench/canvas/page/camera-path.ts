@@ -1,0 +1,17 @@
+// The same pan/zoom sequence for every renderer: pan across, zoom in about the centre, pan,
+// zoom back out. Cameras are absolute, so each renderer sees identical views.
+
+import type { Camera } from '../../../client/src/canvas/index'
+import { pan, zoomAt } from '../../../client/src/canvas/index'
+
+export function cameraPath(start: Camera, view: { width: number; height: number }): Camera[] {
+  const out: Camera[] = []
+  let c = start
+  const cx = view.width / 2
+  const cy = view.height / 2
+  for (let i = 0; i < 30; i++) out.push((c = pan(c, 12, 6)))
+  for (let i = 0; i < 30; i++) out.push((c = zoomAt(c, 1.06, cx, cy)))
+  for (let i = 0; i < 30; i++) out.push((c = pan(c, -25, -10)))
+  for (let i = 0; i < 30; i++) out.push((c = zoomAt(c, 1 / 1.06, cx, cy)))
+  return out
+}
