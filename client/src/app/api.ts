@@ -15,7 +15,7 @@ export class ApiError extends Error {
   }
 }
 
-/** A small typed client for the REST API of DESIGN.md §4. */
+/** A small typed client for the REST API of DESIGN.md §4 (uploads: see data/upload.ts). */
 export class ApiClient {
   constructor(
     private readonly token: string,
@@ -51,4 +51,34 @@ export class ApiClient {
   createProject(name: string): Promise<{ id: string; token: string }> {
     return this.request('POST', '/api/projects', { name })
   }
+
+  getProject(id: string): Promise<ProjectDetails> {
+    return this.request('GET', `/api/projects/${encodeURIComponent(id)}`)
+  }
+
+  /** A share link for a role (manager). */
+  share(projectId: string, role: 'viewer' | 'annotator' | 'manager'): Promise<ShareLink> {
+    return this.request('POST', `/api/projects/${encodeURIComponent(projectId)}/share`, { role })
+  }
+
+  get authToken(): string {
+    return this.token
+  }
+
+  get baseUrl(): string {
+    return this.base
+  }
+}
+
+export interface ProjectDetails extends ProjectSummary {
+  imageCount: number
+  jobs: { id: string; name: string; state: string; assignee: string; imageCount: number }[]
+}
+
+export interface ShareLink {
+  token: string
+  tokenId: string
+  url: string
+  role: string
+  expiresAt?: string
 }

@@ -1,0 +1,136 @@
+import { useEffect, useMemo, useState } from 'react'
+import type { ImageRecord } from '@loupe/model'
+import { useThumbnailUrl } from '../data/hooks'
+import { useJobDocument, useRoomStatus, useSession } from '../sync/hooks'
+import { Avatar } from '../sync/SyncIndicator'
+import type { Peer } from '../sync/status'
+import { EditorSlot } from './EditorSlot'
+import { permissions } from './session'
+import { Shell } from './Shell'
+
+/**
+ * `#/project/<id>/job/<jobId>`. PLACEHOLDER LAYOUT for the editor engineer: the images of the
+ * job on the left, `<EditorSlot>` (the editor) on the right. Loading, offline and error states
+ * are handled here; the editor gets ready documents.
+ */
+export function JobRoute({
+  projectId,
+  jobId,
+  onSignOut,
+}: {
+  projectId: string
+  jobId: string
+  onSignOut: () => void
+}) {
+  const { role } = useSession()
+  const state = useJobDocument(projectId, jobId)
+  const { project, job, session } = state
+  const status = useRoomStatus(session)
+  const [imageIndex, setImageIndex] = useState(0)
+  const [, setTick] = useState(0)
+
+  // The project's images change under us (others add or move images): re-read on change.
+  useEffect(() => project?.onChange(() => setTick((t) => t + 1)), [project])
+  const images = project ? project.jobImages(jobId) : []
+  const jobRecord = project?.getJob(jobId)
+  const current = images[Math.min(imageIndex, Math.max(0, images.length - 1))]
+
+  // Presence: which image this user is on.
+  useEffect(() => {
+    if (!session) return
+    session.setPresence({ image: current ? { id: current.id, name: current.name } : null })
+  }, [session, current?.id, current?.name, current])
+
+  const peersByImage = useMemo(() => {
+    const map = new Map<string, Peer[]>()
+    for (const peer of status?.peers ?? []) {
+      if (!peer.image) continue
+      map.set(peer.image.id, [...(map.get(peer.image.id) ?? []), peer])
+    }
+    return map
+  }, [status?.peers])
+
+  const crumbs = [
+    { label: 'Projects', route: { name: 'projects' as const } },
+    {
+      label: project?.getMeta().name || 'Project',
+      route: { name: 'project' as const, projectId },
+    },
+    { label: jobRecord?.name ?? 'Job' },
+  ]
+
+  return (
+    <Shell crumbs={crumbs} onSignOut={onSignOut} wide>
+      {state.state !== 'ready' || !project || !job || !session ? (
+        <div className="placeholder-state" role={state.state === 'error' ? 'alert' : undefined}>
+          {state.state === 'loading' ? <p>Opening the job…</p> : <p>{state.message}</p>}
+          <a href={`#/project/${projectId}`}>Back to the project</a>
+        </div>
+      ) : (
+        <div className="job-layout">
+          <aside className="job-images" aria-label="Images of this job">
+            <h2>
+              Images <span className="count">{images.length}</span>
+            </h2>
+            <ol className="image-strip" data-testid="job-images">
+              {images.map((image, i) => (
+                <ImageItem
+                  key={image.id}
+                  image={image}
+                  selected={image.id === current?.id}
+                  peers={peersByImage.get(image.id) ?? []}
+                  onSelect={() => setImageIndex(i)}
+                />
+              ))}
+            </ol>
+          </aside>
+          <EditorSlot
+            projectId={projectId}
+            jobId={jobId}
+            project={project}
+            job={job}
+            images={images}
+            imageIndex={Math.min(imageIndex, Math.max(0, images.length - 1))}
+            onImageIndexChange={setImageIndex}
+            session={session}
+            readOnly={permissions(role).readOnly || job.readOnly}
+          />
+        </div>
+      )}
+    </Shell>
+  )
+}
+
+function ImageItem({
+  image,
+  selected,
+  peers,
+  onSelect,
+}: {
+  image: ImageRecord
+  selected: boolean
+  peers: Peer[]
+  onSelect: () => void
+}) {
+  const { url } = useThumbnailUrl(image.sha256, { download: true })
+  return (
+    <li>
+      <button
+        type="button"
+        className={selected ? 'image-item selected' : 'image-item'}
+        aria-current={selected ? 'true' : undefined}
+        onClick={onSelect}
+      >
+        <span className="thumb">{url ? <img src={url} alt="" /> : null}</span>
+        <span className="image-name">{image.name}</span>
+        {peers.length > 0 && (
+          <span className="avatars">
+            {peers.map((p) => (
+              <Avatar key={p.userId} name={p.name} color={p.color} />
+            ))}
+          </span>
+        )}
+      </button>
+    </li>
+  )
+}

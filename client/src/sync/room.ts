@@ -1,0 +1,240 @@
+import * as Y from 'yjs'
+import { IndexeddbPersistence } from 'y-indexeddb'
+import { WebsocketProvider } from 'y-websocket'
+import { Awareness } from 'y-protocols/awareness'
+import { attachPendingTracker } from '@loupe/sync-protocol'
+import type { PendingTracker, Rejection, TrackedProvider } from '@loupe/sync-protocol'
+import type { LocalUser } from './identity'
+import { loadTracker, saveTracker } from './pending-store'
+import { connectionOf } from './status'
+import type { Peer, RoomStatus } from './status'
+import { reportStorageError } from './storage-errors'
+
+export interface RoomOptions {
+  room: string
+  /** `ws(s)://host/sync` */
+  wsUrl: string
+  token: string
+  user: LocalUser
+  storage: Storage
+  /** Whether the browser reports a network (navigator.onLine). */
+  isBrowserOnline: () => boolean
+  /** A write the server refused: shown to the user. */
+  onRejection?: (room: string, rejection: Rejection) => void
+}
+
+/** What others see of this user in a room (awareness `user` and `image` fields). */
+export interface PresenceState {
+  user: { id: string; name: string; color: string }
+  image?: { id: string; name: string } | null
+  [field: string]: unknown
+}
+
+/** IndexedDB database name of a room's y-indexeddb store. */
+export const localDatabaseName = (room: string) => `loupe:${room}`
+
+/**
+ * One open document: a Y.Doc loaded from IndexedDB first (y-indexeddb), then connected to the
+ * relay (stock y-websocket with Loupe acks), with its pending-change count and presence.
+ */
+export class RoomSession {
+  readonly room: string
+  readonly doc = new Y.Doc()
+  readonly awareness: Awareness
+  readonly persistence: IndexeddbPersistence
+  readonly provider: WebsocketProvider
+  readonly tracker: PendingTracker
+  /** Resolves once the IndexedDB copy is in the document. */
+  readonly whenLocal: Promise<void>
+  /** Model wrappers and other per-document singletons (see hooks). */
+  readonly cache = new Map<string, unknown>()
+  #status: RoomStatus
+  #listeners = new Set<() => void>()
+  #everSynced = false
+  #deniedReason: string | null = null
+  #lastRejection: string | undefined
+  #saveQueued = false
+  #destroyed = false
+  #detach: () => void
+
+  constructor(private readonly options: RoomOptions) {
+    this.room = options.room
+    this.awareness = new Awareness(this.doc)
+    this.awareness.setLocalState({
+      user: { id: options.user.id, name: options.user.name, color: options.user.color },
+      image: null,
+    } satisfies PresenceState)
+    this.tracker = loadTracker(options.storage, this.room)
+    this.persistence = new IndexeddbPersistence(localDatabaseName(this.room), this.doc)
+    this.provider = new WebsocketProvider(options.wsUrl, this.room, this.doc, {
+      connect: false,
+      awareness: this.awareness,
+      params: { token: options.token, loupe: '1' },
+    })
+    this.#detach = attachPendingTracker(this.provider as unknown as TrackedProvider, this.tracker, {
+      remoteOrigins: [this.persistence],
+      onRejection: (rejection) => {
+        this.#lastRejection = `The server refused a change (${rejection.code}): ${rejection.message}`
+        this.options.onRejection?.(this.room, rejection)
+        this.#update()
+      },
+    })
+    this.#status = this.#compute()
+
+    this.tracker.onChange(() => {
+      this.#queueSave()
+      this.#update()
+    })
+    this.provider.on('status', () => this.#update())
+    this.provider.on('sync', (synced: boolean) => {
+      if (synced) this.#everSynced = true
+      this.#update()
+    })
+    this.provider.on('connection-close', () => this.#update())
+    this.provider.on('closed', ({ code, reason }) => {
+      this.#deniedReason =
+        code === 4401
+          ? `Your link is no longer valid (${reason || 'unauthorized'}).`
+          : code === 4403
+            ? `This link does not give access to ${this.room} (${reason || 'forbidden'}).`
+            : `The server closed ${this.room}: ${reason || code}`
+      this.#update()
+    })
+    this.awareness.on('change', () => this.#update())
+
+    // Local first: the stored copy is in the document before anything goes to the server.
+    this.whenLocal = this.persistence.whenSynced.then(
+      () => {
+        if (this.#destroyed) return
+        this.#update()
+        if (this.options.isBrowserOnline()) this.provider.connect()
+      },
+      (error: unknown) => {
+        reportStorageError(error, `the local copy of ${this.room}`)
+        if (!this.#destroyed && this.options.isBrowserOnline()) this.provider.connect()
+      },
+    )
+  }
+
+  get status(): RoomStatus {
+    return this.#status
+  }
+
+  get destroyed(): boolean {
+    return this.#destroyed
+  }
+
+  subscribe(fn: () => void): () => void {
+    this.#listeners.add(fn)
+    return () => this.#listeners.delete(fn)
+  }
+
+  /** Sets presence fields (e.g. `image`, and the editor's `cursor`) for others to see. */
+  setPresence(fields: Partial<Omit<PresenceState, 'user'>>): void {
+    for (const [key, value] of Object.entries(fields)) {
+      this.awareness.setLocalStateField(key, value)
+    }
+  }
+
+  /** Called by the hub when the browser goes on- or offline. */
+  networkChanged(online: boolean): void {
+    if (this.#destroyed) return
+    if (online && this.#deniedReason === null) {
+      void this.whenLocal.then(() => {
+        if (!this.#destroyed) this.provider.connect()
+      })
+    } else if (!online) {
+      this.provider.disconnect()
+    }
+    this.#update()
+  }
+
+  destroy(): void {
+    if (this.#destroyed) return
+    this.#destroyed = true
+    saveTracker(this.options.storage, this.room, this.tracker)
+    this.#detach()
+    this.provider.destroy()
+    this.awareness.destroy()
+    void this.persistence.destroy()
+    this.doc.destroy()
+    this.#listeners.clear()
+  }
+
+  #queueSave(): void {
+    if (this.#saveQueued) return
+    this.#saveQueued = true
+    queueMicrotask(() => {
+      this.#saveQueued = false
+      saveTracker(this.options.storage, this.room, this.tracker)
+    })
+  }
+
+  #compute(): RoomStatus {
+    const provider = this.provider
+    const peers: Peer[] = []
+    for (const [clientId, state] of this.awareness.getStates()) {
+      if (clientId === this.doc.clientID) continue
+      const user = (state as Partial<PresenceState>).user
+      if (!user || typeof user.id !== 'string' || user.id === this.options.user.id) continue
+      const image = (state as Partial<PresenceState>).image
+      peers.push({
+        userId: user.id,
+        name: typeof user.name === 'string' ? user.name : 'Someone',
+        color: typeof user.color === 'string' ? user.color : '#888888',
+        clientId,
+        ...(image && typeof image.id === 'string' ? { image } : {}),
+      })
+    }
+    return {
+      room: this.room,
+      connection: connectionOf({
+        browserOnline: this.options.isBrowserOnline(),
+        deniedReason: this.#deniedReason,
+        wsConnected: provider.wsconnected,
+        synced: provider.synced,
+        everSynced: this.#everSynced,
+        failedAttempts: provider.wsUnsuccessfulReconnects,
+      }),
+      pending: this.tracker.pending,
+      localSynced: this.persistence.synced,
+      serverSynced: this.#everSynced,
+      peers,
+      ...((this.#deniedReason ?? this.#lastRejection)
+        ? { error: this.#deniedReason ?? this.#lastRejection }
+        : {}),
+    }
+  }
+
+  #update(): void {
+    if (this.#destroyed) return
+    const next = this.#compute()
+    const prev = this.#status
+    if (
+      prev.connection === next.connection &&
+      prev.pending === next.pending &&
+      prev.localSynced === next.localSynced &&
+      prev.serverSynced === next.serverSynced &&
+      prev.error === next.error &&
+      samePeers(prev.peers, next.peers)
+    ) {
+      return
+    }
+    this.#status = next
+    for (const fn of this.#listeners) fn()
+  }
+}
+
+function samePeers(a: readonly Peer[], b: readonly Peer[]): boolean {
+  if (a.length !== b.length) return false
+  return a.every((p, i) => {
+    const q = b[i]!
+    return (
+      p.clientId === q.clientId &&
+      p.userId === q.userId &&
+      p.name === q.name &&
+      p.color === q.color &&
+      p.image?.id === q.image?.id
+    )
+  })
+}
