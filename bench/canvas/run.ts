@@ -25,7 +25,7 @@ const { values: args } = parseArgs({
     shapes: { type: 'string', default: '20000' },
     vertices: { type: 'string', default: '20' },
     image: { type: 'string', default: '10000' },
-    budget: { type: 'string', default: '40000' },
+    budget: { type: 'string', default: '45000' },
     screenshot: { type: 'string', default: join(tmpdir(), 'loupe-canvas.png') },
   },
 })

@@ -2,8 +2,8 @@
  * `npm run bench` — relays side by side on one workload (see load.ts and bench/README.md).
  * stdout: one JSON line per server, then one line of ratios; progress goes to stderr.
  *
- *   tsx bench/relay/run.ts [--clients 50] [--warmup 20] [--rate 5] [--paced-updates 50]
- *     [--updates 2000] [--duration 40] [--window 200] [--observers 4]
+ *   tsx bench/relay/run.ts [--clients 50] [--warmup 20] [--rate 2] [--paced-updates 40]
+ *     [--updates 2000] [--duration 30] [--window 200] [--observers 4]
  *     [--servers loupe,hocuspocus,hocuspocus-sqlite,y-websocket-server] [--quick] [--profile DIR]
  *
  * Per server, on the same clients: a paced phase (latency at a fast annotator's steady rate), then
@@ -44,11 +44,11 @@ const quick = values.quick || env.BENCH_QUICK === '1'
 const clients = num(values.clients, 'CLIENTS', quick ? 10 : 50)
 /** Saturation phase: edits per client, the time cap on sending, and the in-flight window. */
 const updates = num(values.updates, 'UPDATES', quick ? 200 : 2000)
-const durationS = num(values.duration, 'DURATION_S', quick ? 5 : 40)
+const durationS = num(values.duration, 'DURATION_S', quick ? 5 : 30)
 const window = num(values.window, 'WINDOW', 200)
 /** Paced phase: a fast annotator's steady rate, for a fixed number of edits. */
-const rate = num(values.rate, 'RATE', 5)
-const pacedUpdates = num(values['paced-updates'], 'PACED_UPDATES', quick ? 15 : 50)
+const rate = num(values.rate, 'RATE', 2)
+const pacedUpdates = num(values['paced-updates'], 'PACED_UPDATES', quick ? 15 : 40)
 /** Unmeasured closed-loop edits per client first, so every server is measured with a warm JIT. */
 const warmup = num(values.warmup, 'WARMUP', quick ? 5 : 20)
 const observers = num(values.observers, 'OBSERVERS', 4)

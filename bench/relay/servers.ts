@@ -4,6 +4,7 @@
  */
 import { fork } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ChildReply, ParentRequest, ServerKind } from './protocol'
 
@@ -35,11 +36,8 @@ export async function startServerProcess(
   const timeoutMs = options.timeoutMs ?? 30_000
   const execArgv = ['--import', 'tsx']
   if (options.cpuProfileDir) {
-    execArgv.push(
-      '--cpu-prof',
-      `--cpu-prof-dir=${options.cpuProfileDir}`,
-      `--cpu-prof-name=${kind}.cpuprofile`,
-    )
+    // One file per thread (tsx's loader runs in a worker): the largest is the main thread's.
+    execArgv.push('--cpu-prof', `--cpu-prof-dir=${join(options.cpuProfileDir, kind)}`)
   }
   // The child's stdout goes to our stderr: our stdout carries only the JSON result lines.
   const child = fork(CHILD, [kind], { execArgv, stdio: ['ignore', 2, 2, 'ipc'] })

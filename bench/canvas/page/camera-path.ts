@@ -4,14 +4,18 @@
 import type { Camera } from '../../../client/src/canvas/index'
 import { pan, zoomAt } from '../../../client/src/canvas/index'
 
-export function cameraPath(start: Camera, view: { width: number; height: number }): Camera[] {
+export function cameraPath(
+  start: Camera,
+  view: { width: number; height: number },
+  perPhase = 12,
+): Camera[] {
   const out: Camera[] = []
   let c = start
   const cx = view.width / 2
   const cy = view.height / 2
-  for (let i = 0; i < 30; i++) out.push((c = pan(c, 12, 6)))
-  for (let i = 0; i < 30; i++) out.push((c = zoomAt(c, 1.06, cx, cy)))
-  for (let i = 0; i < 30; i++) out.push((c = pan(c, -25, -10)))
-  for (let i = 0; i < 30; i++) out.push((c = zoomAt(c, 1 / 1.06, cx, cy)))
+  for (let i = 0; i < perPhase; i++) out.push((c = pan(c, 30, 15)))
+  for (let i = 0; i < perPhase; i++) out.push((c = zoomAt(c, 1.15, cx, cy)))
+  for (let i = 0; i < perPhase; i++) out.push((c = pan(c, -60, -25)))
+  for (let i = 0; i < perPhase; i++) out.push((c = zoomAt(c, 1 / 1.15, cx, cy)))
   return out
 }
