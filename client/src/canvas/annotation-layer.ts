@@ -84,7 +84,7 @@ export class AnnotationLayer {
             pixelRatio,
             segments: b.segments,
             colors: b.segmentColors,
-            instances: b.segmentCount,
+            count: b.segmentCount,
           })
         if (b.dotCount > 0)
           commands.dots({
@@ -92,7 +92,7 @@ export class AnnotationLayer {
             pixelRatio,
             dots: b.dots,
             colors: b.dotColors,
-            instances: b.dotCount,
+            count: b.dotCount,
             ring: WHITE,
             square: 0,
           })

@@ -21,14 +21,16 @@ export interface FillProps extends ViewProps {
 export interface SegmentProps extends ViewProps {
   segments: Buffer
   colors: Buffer
-  instances: number
+  /** Number of segments (6 vertices each). */
+  count: number
   pixelRatio: number
 }
 
 export interface DotProps extends ViewProps {
   dots: Buffer
   colors: Buffer
-  instances: number
+  /** Number of dots (6 vertices each). */
+  count: number
   pixelRatio: number
   /** Ring colour, premultiplied later. */
   ring: Vec4
@@ -75,7 +77,6 @@ export function createCommands(regl: Regl): Commands {
     ctx.viewportWidth,
     ctx.viewportHeight,
   ]
-  const unitStrip = regl.buffer([0, -1, 0, 1, 1, -1, 1, 1])
   const centredStrip = regl.buffer([-1, -1, -1, 1, 1, -1, 1, 1])
   const depth = { enable: false }
 
@@ -106,20 +107,23 @@ void main() { gl_FragColor = vColor; }`,
     depth,
   })
 
-  // One instance per segment: a quad around it, widened to `width` CSS px (+1 px feather for
-  // anti-aliasing) in screen space, with square caps so consecutive segments join.
+  // Six vertices per segment (see shape-mesh.ts): a quad around it, widened to `width` CSS px
+  // (+1 px feather for anti-aliasing) in screen space, square caps so consecutive segments join.
+  // Not instanced: software GL (SwiftShader) runs each instance as a separate draw.
   const segments = regl<Record<string, unknown>, Record<string, unknown>, SegmentProps>({
     vert: `precision highp float;
 ${TO_CLIP}
 uniform float pixelRatio;
-attribute vec2 corner;
 attribute vec4 ends;
-attribute float width;
+attribute float cornerSize;
 attribute vec4 color;
 varying vec4 vColor;
 varying float vDist;
 varying float vHalf;
 void main() {
+  float code = mod(cornerSize, 4.0);
+  float width = floor(cornerSize / 4.0) / 16.0;
+  vec2 corner = vec2(code >= 2.0 ? 1.0 : 0.0, mod(code, 2.0) < 0.5 ? -1.0 : 1.0);
   vec2 a = toScreen(ends.xy);
   vec2 b = toScreen(ends.zw);
   vec2 d = b - a;
@@ -143,26 +147,22 @@ void main() {
   gl_FragColor = vColor * a;
 }`,
     attributes: {
-      corner: { buffer: unitStrip, divisor: 0 },
       ends: (_ctx: DefaultContext, p: SegmentProps) => ({
         buffer: p.segments,
         size: 4,
         stride: 20,
         offset: 0,
-        divisor: 1,
       }),
-      width: (_ctx: DefaultContext, p: SegmentProps) => ({
+      cornerSize: (_ctx: DefaultContext, p: SegmentProps) => ({
         buffer: p.segments,
         size: 1,
         stride: 20,
         offset: 16,
-        divisor: 1,
       }),
       color: (_ctx: DefaultContext, p: SegmentProps) => ({
         buffer: p.colors,
         size: 4,
         normalized: true,
-        divisor: 1,
       }),
     },
     uniforms: {
@@ -170,53 +170,53 @@ void main() {
       pixelRatio: regl.prop<SegmentProps, 'pixelRatio'>('pixelRatio'),
       resolution,
     },
-    primitive: 'triangle strip',
-    count: 4,
-    instances: regl.prop<SegmentProps, 'instances'>('instances'),
+    count: (_ctx: DefaultContext, p: SegmentProps) => p.count * 6,
     blend: PREMULTIPLIED,
     depth,
   })
 
-  // One instance per point: a disc (or square handle) of constant screen size with a ring.
+  // Six vertices per point: a disc (or square handle) of constant screen size with a ring.
   const dots = regl<Record<string, unknown>, Record<string, unknown>, DotProps>({
     vert: `precision highp float;
 ${TO_CLIP}
 uniform float pixelRatio;
-attribute vec2 corner;
 attribute vec3 dot;
 attribute vec4 color;
 varying vec4 vColor;
 varying vec2 vLocal;
 varying float vRadius;
+varying float vBorder;
 void main() {
-  float r = dot.z * pixelRatio + 1.0;
+  float code = mod(dot.z, 4.0);
+  float radius = floor(dot.z / 4.0) / 16.0;
+  vec2 corner = vec2(code >= 2.0 ? 1.0 : -1.0, mod(code, 2.0) < 0.5 ? -1.0 : 1.0);
+  float r = radius * pixelRatio + 1.0;
+  vBorder = 1.5 * pixelRatio;
   vLocal = corner * r;
-  vRadius = dot.z * pixelRatio;
+  vRadius = radius * pixelRatio;
   vColor = color;
   gl_Position = toClip(toScreen(dot.xy) + corner * r);
 }`,
     frag: `precision mediump float;
 uniform vec4 ring;
 uniform float square;
-uniform float pixelRatio;
 varying vec4 vColor;
 varying vec2 vLocal;
 varying float vRadius;
+varying float vBorder;
 void main() {
   float d = square > 0.5 ? max(abs(vLocal.x), abs(vLocal.y)) : length(vLocal);
   float outer = clamp(vRadius + 0.5 - d, 0.0, 1.0);
-  float inner = clamp(vRadius - 1.5 * pixelRatio + 0.5 - d, 0.0, 1.0);
+  float inner = clamp(vRadius - vBorder + 0.5 - d, 0.0, 1.0);
   vec4 c = mix(ring, vColor, inner);
   gl_FragColor = vec4(c.rgb * c.a, c.a) * outer;
 }`,
     attributes: {
-      corner: { buffer: centredStrip, divisor: 0 },
-      dot: (_ctx: DefaultContext, p: DotProps) => ({ buffer: p.dots, size: 3, divisor: 1 }),
+      dot: (_ctx: DefaultContext, p: DotProps) => ({ buffer: p.dots, size: 3 }),
       color: (_ctx: DefaultContext, p: DotProps) => ({
         buffer: p.colors,
         size: 4,
         normalized: true,
-        divisor: 1,
       }),
     },
     uniforms: {
@@ -226,9 +226,7 @@ void main() {
       square: regl.prop<DotProps, 'square'>('square'),
       resolution,
     },
-    primitive: 'triangle strip',
-    count: 4,
-    instances: regl.prop<DotProps, 'instances'>('instances'),
+    count: (_ctx: DefaultContext, p: DotProps) => p.count * 6,
     blend: PREMULTIPLIED,
     depth,
   })

@@ -6,7 +6,8 @@ import type { Buffer, Regl } from 'regl'
 import { imageToScreen, type Camera } from './camera'
 import { parseHexColor } from './color'
 import type { Commands, Vec3, Vec4 } from './gl-commands'
-import { buildShapeMesh } from './shape-mesh'
+import { GrowableF32, GrowableU8 } from './growable'
+import { buildShapeMesh, DOT_FLOATS, pushDot, pushSegment, QUAD_VERTICES } from './shape-mesh'
 import type { OverlayState, RemoteCursor } from './types'
 
 interface DynamicMesh {
@@ -81,7 +82,7 @@ export class OverlayLayer {
         pixelRatio,
         segments: sg,
         colors: sc,
-        instances: this.preview.segmentCount,
+        count: this.preview.segmentCount,
       })
     if (this.preview.dotCount > 0)
       commands.dots({
@@ -89,7 +90,7 @@ export class OverlayLayer {
         pixelRatio,
         dots: dt,
         colors: dc,
-        instances: this.preview.dotCount,
+        count: this.preview.dotCount,
         ring: [1, 1, 1, 1],
         square: 0,
       })
@@ -99,14 +100,14 @@ export class OverlayLayer {
         pixelRatio,
         segments: this.stem,
         colors: this.stemColor,
-        instances: 1,
+        count: this.rotateCount,
       })
       commands.dots({
         view,
         pixelRatio,
         dots: this.rotateDots,
         colors: this.rotateColors,
-        instances: this.rotateCount,
+        count: this.rotateCount,
         ring: this.ring,
         square: 0,
       })
@@ -117,7 +118,7 @@ export class OverlayLayer {
         pixelRatio,
         dots: this.handleDots,
         colors: this.handleColors,
-        instances: this.squareCount,
+        count: this.squareCount,
         ring: this.ring,
         square: 1,
       })
@@ -147,21 +148,23 @@ export class OverlayLayer {
     }
     const mesh = buildShapeMesh([{ ...p, id: 'preview', selected: true }])
     // Vertices of point-list previews show as dots so the user sees each click.
-    const vertexDots: number[] = []
+    const dots = new GrowableF32(mesh.dots.length + 64)
+    dots.data.set(mesh.dots)
+    dots.length = mesh.dots.length
     if (p.type === 'polygon' || p.type === 'polyline')
       for (let i = 0; i + 1 < p.points.length; i += 2)
-        vertexDots.push(p.points[i]!, p.points[i + 1]!, 3)
-    const dots = new Float32Array([...mesh.dots, ...vertexDots])
+        pushDot(dots, p.points[i]!, p.points[i + 1]!, 3)
+    const dotCount = dots.length / DOT_FLOATS
     const [r, g, b] = parseHexColor(p.color)
-    const dotColors = new Uint8Array((dots.length / 3) * 4)
-    for (let i = 0; i < dotColors.length; i += 4) dotColors.set([r, g, b, 255], i)
+    const dotColors = new GrowableU8()
+    dotColors.pushColor(r, g, b, 255, dotCount * QUAD_VERTICES)
     const data = [
       mesh.fillPositions,
       mesh.fillColors,
       mesh.segments,
       mesh.segmentColors,
-      dots,
-      dotColors,
+      dots.view(),
+      dotColors.view(),
     ]
     // Empty parts keep their old contents; their counts below are zero.
     data.forEach((d, i) => {
@@ -169,35 +172,38 @@ export class OverlayLayer {
     })
     m.fillVertices = mesh.fillVertices
     m.segmentCount = mesh.segmentCount
-    m.dotCount = dots.length / 3
+    m.dotCount = dotCount
   }
 
   private uploadHandles(): void {
     const handles = this.state.handles ?? []
     const [r, g, b] = parseHexColor(this.state.handleColor ?? '#3380ff')
     this.ring = [r / 255, g / 255, b / 255, 1]
-    const squares: number[] = []
-    const discs: number[] = []
-    let stem: number[] = []
+    const squares = new GrowableF32(64)
+    const discs = new GrowableF32(32)
+    const stem = new GrowableF32(32)
     for (const h of handles) {
       if (h.kind === 'rotate') {
-        discs.push(h.x, h.y, 5)
         const top = handles.find((t) => t.kind === 'edge' && t.index === 0)
-        if (top) stem = [top.x, top.y, h.x, h.y, 1]
-      } else squares.push(h.x, h.y, h.kind === 'edge' ? 3.5 : 4.5)
+        if (!top) continue
+        pushDot(discs, h.x, h.y, 5)
+        pushSegment(stem, top.x, top.y, h.x, h.y, 1)
+      } else pushDot(squares, h.x, h.y, h.kind === 'edge' ? 3.5 : 4.5)
     }
-    const white = (n: number) => new Uint8Array(n * 4).fill(255)
-    this.squareCount = squares.length / 3
-    this.rotateCount = stem.length > 0 ? discs.length / 3 : 0
+    const white = (n: number) => new Uint8Array(n * QUAD_VERTICES * 4).fill(255)
+    this.squareCount = squares.length / DOT_FLOATS
+    this.rotateCount = discs.length / DOT_FLOATS
     if (this.squareCount > 0) {
-      this.handleDots(new Float32Array(squares))
+      this.handleDots(squares.view())
       this.handleColors(white(this.squareCount))
     }
     if (this.rotateCount > 0) {
-      this.rotateDots(new Float32Array(discs))
+      this.rotateDots(discs.view())
       this.rotateColors(white(this.rotateCount))
-      this.stem(new Float32Array(stem))
-      this.stemColor(new Uint8Array([r, g, b, 255]))
+      this.stem(stem.view())
+      const color = new GrowableU8(32)
+      color.pushColor(r, g, b, 255, this.rotateCount * QUAD_VERTICES)
+      this.stemColor(color.view())
     }
   }
 

@@ -71,6 +71,7 @@ export class Renderer {
   private annotationsDirty = true
   private frameRequest = 0
   private destroyed = false
+  private readonly pixel = new Uint8Array(4)
 
   constructor(
     private readonly container: HTMLElement,
@@ -221,7 +222,10 @@ export class Renderer {
 
   /** Blocks until the GPU has finished the frame (reads one pixel); for benchmarks and tests. */
   finish(): void {
-    this.regl.read({ x: 0, y: 0, width: 1, height: 1, data: new Uint8Array(4) })
+    // Straight to GL: regl refuses reads without preserveDrawingBuffer, but reading the frame
+    // before it is presented is valid and is what forces completion.
+    const gl = this.regl._gl
+    gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, this.pixel)
   }
 
   resize(): void {

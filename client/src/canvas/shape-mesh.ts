@@ -23,11 +23,14 @@ export interface ShapeMesh {
   fillPositions: Float32Array
   fillColors: Uint8Array
   fillVertices: number
-  /** Segments: ax, ay, bx, by, width (CSS px) per instance. */
+  /**
+   * Segments as 6 vertices each (two triangles; instancing is pathologically slow on software
+   * GL): ax, ay, bx, by, packed corner + width (see packCorner) per vertex.
+   */
   segments: Float32Array
   segmentColors: Uint8Array
   segmentCount: number
-  /** Dots: x, y, radius (CSS px) per instance. */
+  /** Dots as 6 vertices each: x, y, packed corner + radius per vertex. */
   dots: Float32Array
   dotColors: Uint8Array
   dotCount: number
@@ -35,8 +38,51 @@ export interface ShapeMesh {
   masks: RenderShape[]
 }
 
-export const SEGMENT_FLOATS = 5
-export const DOT_FLOATS = 3
+/** Floats per segment and per dot (6 vertices each). */
+export const SEGMENT_FLOATS = 30
+export const DOT_FLOATS = 18
+export const QUAD_VERTICES = 6
+
+/** Corner codes of the two triangles of a quad: bit 1 = far end (x), bit 0 = +side (y). */
+const CORNERS = [0, 1, 2, 1, 3, 2] as const
+
+/** One float holding a corner code (0–3) and a size in 1/16 CSS px, decoded in the shader. */
+export function packCorner(code: number, size: number): number {
+  return Math.round(size * 16) * 4 + code
+}
+
+export function pushSegment(
+  out: GrowableF32,
+  ax: number,
+  ay: number,
+  bx: number,
+  by: number,
+  width: number,
+): void {
+  out.reserve(SEGMENT_FLOATS)
+  const d = out.data
+  let o = out.length
+  for (const code of CORNERS) {
+    d[o++] = ax
+    d[o++] = ay
+    d[o++] = bx
+    d[o++] = by
+    d[o++] = packCorner(code, width)
+  }
+  out.length = o
+}
+
+export function pushDot(out: GrowableF32, x: number, y: number, radius: number): void {
+  out.reserve(DOT_FLOATS)
+  const d = out.data
+  let o = out.length
+  for (const code of CORNERS) {
+    d[o++] = x
+    d[o++] = y
+    d[o++] = packCorner(code, radius)
+  }
+  out.length = o
+}
 
 export function buildShapeMesh(shapes: readonly RenderShape[]): ShapeMesh {
   const fillPos = new GrowableF32(4096)
@@ -71,8 +117,8 @@ export function buildShapeMesh(shapes: readonly RenderShape[]): ShapeMesh {
       const n = ring.length >> 1
       const count = closed ? n : n - 1
       if (count > 0) {
-        pushSegments(segs, ring, count, width)
-        segCol.pushColor(r, g, b, 255, count)
+        pushRing(segs, ring, count, width)
+        segCol.pushColor(r, g, b, 255, count * QUAD_VERTICES)
       }
     }
     if (shape.type === 'skeleton' && shape.edges) {
@@ -80,30 +126,17 @@ export function buildShapeMesh(shapes: readonly RenderShape[]): ShapeMesh {
       let count = 0
       for (const [i, j] of shape.edges) {
         if (p[j * 2 + 1] === undefined || p[i * 2 + 1] === undefined) continue
-        segs.reserve(SEGMENT_FLOATS)
-        const d = segs.data
-        let o = segs.length
-        d[o++] = p[i * 2]!
-        d[o++] = p[i * 2 + 1]!
-        d[o++] = p[j * 2]!
-        d[o++] = p[j * 2 + 1]!
-        d[o++] = width
-        segs.length = o
+        pushSegment(segs, p[i * 2]!, p[i * 2 + 1]!, p[j * 2]!, p[j * 2 + 1]!, width)
         count++
       }
-      segCol.pushColor(r, g, b, 255, count)
+      segCol.pushColor(r, g, b, 255, count * QUAD_VERTICES)
     }
     if (shape.type === 'points' || shape.type === 'skeleton') {
       const p = shape.points
       const n = p.length >> 1
       const radius = shape.selected ? STYLE.selectedDotRadius : STYLE.dotRadius
-      dots.reserve(n * DOT_FLOATS)
-      for (let i = 0; i < n; i++) {
-        dots.data[dots.length++] = p[i * 2]!
-        dots.data[dots.length++] = p[i * 2 + 1]!
-        dots.data[dots.length++] = radius
-      }
-      dotCol.pushColor(r, g, b, 255, n)
+      for (let i = 0; i < n; i++) pushDot(dots, p[i * 2]!, p[i * 2 + 1]!, radius)
+      dotCol.pushColor(r, g, b, 255, n * QUAD_VERTICES)
     }
   }
 
@@ -121,18 +154,10 @@ export function buildShapeMesh(shapes: readonly RenderShape[]): ShapeMesh {
   }
 }
 
-function pushSegments(out: GrowableF32, ring: readonly number[], count: number, width: number) {
+function pushRing(out: GrowableF32, ring: readonly number[], count: number, width: number) {
   const n = ring.length >> 1
-  out.reserve(count * SEGMENT_FLOATS)
-  const d = out.data
-  let o = out.length
   for (let i = 0; i < count; i++) {
     const j = (i + 1) % n
-    d[o++] = ring[i * 2]!
-    d[o++] = ring[i * 2 + 1]!
-    d[o++] = ring[j * 2]!
-    d[o++] = ring[j * 2 + 1]!
-    d[o++] = width
+    pushSegment(out, ring[i * 2]!, ring[i * 2 + 1]!, ring[j * 2]!, ring[j * 2 + 1]!, width)
   }
-  out.length = o
 }
