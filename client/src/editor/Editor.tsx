@@ -1,0 +1,117 @@
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react'
+import type { Awareness } from 'y-protocols/awareness'
+import type { ImageRecord, JobDocument, ProjectDocument } from '@loupe/model'
+import { CanvasView } from './CanvasView'
+import { EditorController, type EditorUser } from './controller'
+import { HelpDialog } from './HelpDialog'
+import { AttributesPanel } from './panels/AttributesPanel'
+import { ImageStrip } from './panels/ImageStrip'
+import { LabelsPanel } from './panels/LabelsPanel'
+import { ObjectsPanel } from './panels/ObjectsPanel'
+import { TagsPanel } from './panels/TagsPanel'
+import { Toolbar } from './Toolbar'
+import { useControllerVersion } from './use-controller'
+import { useKeyboard } from './use-keyboard'
+import { usePresence } from './use-presence'
+import './editor.css'
+
+export interface EditorProps {
+  project: ProjectDocument
+  job: JobDocument
+  /** The job's images in order. */
+  images: readonly ImageRecord[]
+  imageId: string | null
+  onImageChange: (imageId: string) => void
+  /** The full image (from IndexedDB or the server). */
+  loadImage: (image: ImageRecord) => Promise<Blob | ImageBitmap>
+  /** Thumbnails for the image strip; names only when absent. */
+  renderThumbnail?: (image: ImageRecord) => ReactNode
+  /** The job room's awareness, for cursors, selection and who is on which image. */
+  awareness?: Awareness
+  user: EditorUser
+  /** Viewers: no tools, no writes; selection still works for inspection. */
+  readOnly: boolean
+}
+
+/** The annotation editor: canvas, tools, panels and presence over one job document. */
+export function Editor(props: EditorProps) {
+  const { project, job, readOnly, images, imageId, onImageChange, user, awareness } = props
+  const controller = useMemo(
+    () =>
+      new EditorController({
+        project,
+        job,
+        readOnly,
+        storage: typeof localStorage === 'undefined' ? null : localStorage,
+      }),
+    [project, job, readOnly],
+  )
+  useEffect(() => {
+    controller.start()
+    return () => controller.stop()
+  }, [controller])
+  useEffect(() => controller.setHost({ onImageChange }), [controller, onImageChange])
+  useEffect(() => controller.setImages(images), [controller, images])
+  useEffect(() => controller.setImage(imageId), [controller, imageId])
+  useControllerVersion(controller)
+  useKeyboard(controller)
+
+  const image = images.find((i) => i.id === imageId)
+  const { peers, onCursor } = usePresence(controller, awareness, user, image?.name)
+  const [imageState, setImageState] = useState<{ state: string; message?: string }>({
+    state: 'loading',
+  })
+  const onImageState = useCallback(
+    (state: string, message?: string) => setImageState({ state, ...(message ? { message } : {}) }),
+    [],
+  )
+
+  return (
+    <div className="ed-root" data-testid="editor" data-readonly={readOnly || undefined}>
+      <Toolbar controller={controller} />
+      {readOnly && (
+        <div className="ed-notice" role="status" data-testid="view-only">
+          View only — you can look and select, not change.
+        </div>
+      )}
+      <div className="ed-body">
+        <div className="ed-stage">
+          {image ? (
+            <CanvasView
+              controller={controller}
+              image={image}
+              loadImage={props.loadImage}
+              onCursor={onCursor}
+              onImageState={onImageState}
+            />
+          ) : (
+            <p className="ed-muted ed-empty">This job has no images.</p>
+          )}
+          {image && imageState.state !== 'ready' && (
+            <p className={imageState.state === 'error' ? 'ed-stage-msg error' : 'ed-stage-msg'}>
+              {imageState.state === 'error'
+                ? `Could not load ${image.name}: ${imageState.message ?? 'unknown error'}`
+                : `Loading ${image.name}…`}
+            </p>
+          )}
+          {controller.error && (
+            <div className="ed-error" role="alert">
+              {controller.error}
+              <button type="button" aria-label="Dismiss" onClick={() => controller.showError(null)}>
+                ✕
+              </button>
+            </div>
+          )}
+        </div>
+        <aside className="ed-side">
+          <LabelsPanel controller={controller} />
+          <ObjectsPanel controller={controller} />
+          <AttributesPanel controller={controller} />
+          <TagsPanel controller={controller} />
+        </aside>
+      </div>
+      <ImageStrip controller={controller} peers={peers} renderThumbnail={props.renderThumbnail} />
+      {controller.helpOpen && <HelpDialog onClose={() => controller.setHelpOpen(false)} />}
+    </div>
+  )
+}

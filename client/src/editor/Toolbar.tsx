@@ -1,0 +1,103 @@
+import type { EditorController } from './controller'
+import { runAction } from './actions'
+import { tooltipFor } from './keymap'
+import type { ToolId } from './tools'
+
+const TOOLS: Array<{ id: ToolId | 'sam'; icon: string; name: string }> = [
+  { id: 'select', icon: '↖', name: 'Select' },
+  { id: 'rectangle', icon: '▭', name: 'Box' },
+  { id: 'polygon', icon: '⬠', name: 'Polygon' },
+  { id: 'polyline', icon: '〰', name: 'Polyline' },
+  { id: 'points', icon: '⁘', name: 'Points' },
+  { id: 'ellipse', icon: '◯', name: 'Ellipse' },
+  { id: 'mask', icon: '🖌', name: 'Mask brush' },
+  { id: 'eraser', icon: '⌫', name: 'Mask eraser' },
+  { id: 'sam', icon: '✦', name: 'SAM' },
+]
+
+/** Tool buttons, undo/redo, fit and help; every tooltip comes from the key map. */
+export function Toolbar({ controller }: { controller: EditorController }) {
+  const { toolId, readOnly } = controller
+  const undo = controller.undoReady ? controller.undo : null
+  const brush = toolId === 'mask' || toolId === 'eraser'
+  return (
+    <div className="ed-toolbar" role="toolbar" aria-label="Tools">
+      {TOOLS.map((t) => {
+        const sam = t.id === 'sam'
+        const disabled = sam || (readOnly && t.id !== 'select')
+        const tip =
+          tooltipFor(`tool.${t.id}`) + (readOnly && !sam && t.id !== 'select' ? ' — view only' : '')
+        return (
+          <button
+            key={t.id}
+            type="button"
+            className={toolId === t.id ? 'ed-tool active' : 'ed-tool'}
+            title={tip}
+            aria-label={t.name}
+            aria-pressed={toolId === t.id}
+            aria-disabled={disabled || undefined}
+            data-tool={t.id}
+            onClick={() => !disabled && runAction(controller, `tool.${t.id}`)}
+          >
+            <span aria-hidden="true">{t.icon}</span>
+          </button>
+        )
+      })}
+      {brush && (
+        <label
+          className="ed-brush"
+          title={`${tooltipFor('brush.smaller')} · ${tooltipFor('brush.larger')}`}
+        >
+          <span>Brush</span>
+          <input
+            type="range"
+            min={1}
+            max={100}
+            value={controller.brushSize}
+            onChange={(e) => controller.setBrushSize(Number(e.target.value))}
+          />
+          <span>{controller.brushSize}px</span>
+        </label>
+      )}
+      <span className="ed-spacer" />
+      <button
+        type="button"
+        className="ed-tool"
+        title={tooltipFor('edit.undo')}
+        aria-label="Undo"
+        disabled={readOnly || !undo?.canUndo()}
+        onClick={() => runAction(controller, 'edit.undo')}
+      >
+        ↶
+      </button>
+      <button
+        type="button"
+        className="ed-tool"
+        title={tooltipFor('edit.redo')}
+        aria-label="Redo"
+        disabled={readOnly || !undo?.canRedo()}
+        onClick={() => runAction(controller, 'edit.redo')}
+      >
+        ↷
+      </button>
+      <button
+        type="button"
+        className="ed-tool"
+        title={tooltipFor('view.fit')}
+        aria-label="Fit"
+        onClick={() => runAction(controller, 'view.fit')}
+      >
+        ⤢
+      </button>
+      <button
+        type="button"
+        className="ed-tool"
+        title={tooltipFor('view.help')}
+        aria-label="Keyboard shortcuts"
+        onClick={() => runAction(controller, 'view.help')}
+      >
+        ?
+      </button>
+    </div>
+  )
+}

@@ -1,0 +1,89 @@
+import { deleteShape, relabel, toggleView } from '../actions'
+import type { EditorController } from '../controller'
+import { tooltipFor } from '../keymap'
+
+/** The objects of the current image, top first: select, hide, lock, relabel, delete. */
+export function ObjectsPanel({ controller }: { controller: EditorController }) {
+  const shapes = controller.mirror.list.reverse()
+  const labels = controller.labels
+  return (
+    <section className="ed-panel" aria-label="Objects">
+      <h3>
+        Objects <span className="ed-count">{shapes.length}</span>
+      </h3>
+      {shapes.length === 0 && <p className="ed-muted">No objects on this image.</p>}
+      <ul className="ed-list ed-objects" data-testid="objects-panel">
+        {shapes.map((shape) => {
+          const label = controller.project.getLabel(shape.labelId)
+          const hidden = controller.view.hidden.has(shape.id)
+          const locked = controller.view.locked.has(shape.id)
+          const selected = shape.id === controller.selectedId
+          const editable = controller.canEdit(shape.id)
+          return (
+            <li
+              key={shape.id}
+              className={selected ? 'ed-object selected' : 'ed-object'}
+              data-shape-id={shape.id}
+            >
+              <button
+                type="button"
+                className="ed-object-main"
+                aria-pressed={selected}
+                onClick={() => controller.select(shape.id)}
+              >
+                <span className="ed-swatch" style={{ background: label?.color ?? '#888' }} />
+                <span className="ed-name">{shape.type}</span>
+              </button>
+              <select
+                aria-label="Label"
+                value={shape.labelId}
+                disabled={!editable}
+                onChange={(e) => relabel(controller, shape.id, e.target.value)}
+              >
+                {labels
+                  .filter(
+                    (l) => l.type === 'any' || l.type === shape.type || l.id === shape.labelId,
+                  )
+                  .map((l) => (
+                    <option key={l.id} value={l.id}>
+                      {l.name}
+                    </option>
+                  ))}
+              </select>
+              <button
+                type="button"
+                className="ed-icon"
+                aria-pressed={hidden}
+                title={tooltipFor('object.hide')}
+                aria-label={hidden ? 'Show' : 'Hide'}
+                onClick={() => toggleView(controller, 'hidden', shape.id)}
+              >
+                {hidden ? '◌' : '◉'}
+              </button>
+              <button
+                type="button"
+                className="ed-icon"
+                aria-pressed={locked}
+                title={tooltipFor('object.lock')}
+                aria-label={locked ? 'Unlock' : 'Lock'}
+                onClick={() => toggleView(controller, 'locked', shape.id)}
+              >
+                {locked ? '🔒' : '🔓'}
+              </button>
+              <button
+                type="button"
+                className="ed-icon danger"
+                title={tooltipFor('object.delete')}
+                aria-label="Delete"
+                disabled={!editable}
+                onClick={() => deleteShape(controller, shape.id)}
+              >
+                ✕
+              </button>
+            </li>
+          )
+        })}
+      </ul>
+    </section>
+  )
+}

@@ -1,0 +1,155 @@
+// Mirrors the job document's shapes of one image into render shapes. The Yjs document is the
+// source of truth: this only keeps the last read records so that a change to one shape
+// rebuilds one render object (the renderer compares objects by identity).
+
+import type { JobDocument, ShapeRecord } from '@loupe/model'
+import type { RenderShape } from '../canvas'
+import type { ShapeSink } from './types'
+
+/** Per-user view state that changes how shapes are drawn but never touches the document. */
+export interface MirrorView {
+  selectedId: string | null
+  hidden: ReadonlySet<string>
+  /** A shape being dragged: drawn on the overlay instead, so hidden here. */
+  ghostId: string | null
+}
+
+function byZ(a: ShapeRecord, b: ShapeRecord) {
+  return a.zOrder - b.zOrder || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+}
+
+export function toRenderShape(shape: ShapeRecord, color: string, view: MirrorView): RenderShape {
+  const out: RenderShape = {
+    id: shape.id,
+    type: shape.type,
+    points: shape.points,
+    rotation: shape.rotation,
+    color,
+    selected: view.selectedId === shape.id,
+    hidden: view.hidden.has(shape.id) || view.ghostId === shape.id,
+  }
+  if (shape.mask) out.mask = shape.mask
+  return out
+}
+
+export class ShapeMirror {
+  private imageId: string | null = null
+  private readonly records = new Map<string, ShapeRecord>()
+  private readonly rendered = new Map<string, RenderShape>()
+  private sorted: RenderShape[] = []
+  private stop: (() => void) | null = null
+
+  constructor(
+    private readonly job: JobDocument,
+    private readonly colorOf: (labelId: string) => string,
+    private readonly view: () => MirrorView,
+    private readonly sinks: ShapeSink[],
+    private readonly onChange: () => void = () => {},
+  ) {}
+
+  /** Render shapes bottom to top. */
+  get shapes(): readonly RenderShape[] {
+    return this.sorted
+  }
+
+  /** Records of the current image, bottom to top. */
+  get list(): ShapeRecord[] {
+    return [...this.records.values()].sort(byZ)
+  }
+
+  get(id: string): ShapeRecord | undefined {
+    return this.records.get(id)
+  }
+
+  start(): void {
+    if (this.stop) return
+    const handler = (
+      events: Array<{ target: unknown; path: Array<string | number>; keysChanged: Set<string> }>,
+    ) => {
+      const ids = new Set<string>()
+      for (const event of events) {
+        if (event.target === this.job.shapes) for (const key of event.keysChanged) ids.add(key)
+        else if (typeof event.path[0] === 'string') ids.add(event.path[0])
+      }
+      this.apply(ids)
+    }
+    this.job.shapes.observeDeep(handler as never)
+    this.stop = () => this.job.shapes.unobserveDeep(handler as never)
+  }
+
+  destroy(): void {
+    this.stop?.()
+    this.stop = null
+  }
+
+  setImage(imageId: string | null): void {
+    this.imageId = imageId
+    this.records.clear()
+    this.rendered.clear()
+    if (imageId) for (const shape of this.job.listShapes(imageId)) this.records.set(shape.id, shape)
+    this.rebuild(true)
+  }
+
+  /** Re-derives colours and view flags (selection, hidden, labels); unchanged shapes are kept. */
+  refreshView(): void {
+    this.rebuild(false)
+  }
+
+  private apply(ids: ReadonlySet<string>): void {
+    let reorder = false
+    const updated: string[] = []
+    for (const id of ids) {
+      const before = this.records.get(id)
+      const shape = this.job.getShape(id)
+      if (shape && shape.imageId === this.imageId) {
+        this.records.set(id, shape)
+        if (!before || before.zOrder !== shape.zOrder) reorder = true
+        else updated.push(id)
+      } else if (before) {
+        this.records.delete(id)
+        reorder = true
+      }
+    }
+    if (reorder) {
+      for (const id of ids) this.rendered.delete(id)
+      this.rebuild(false)
+      return
+    }
+    if (updated.length === 0) return
+    const view = this.view()
+    for (const id of updated) {
+      const shape = this.records.get(id)!
+      const next = toRenderShape(shape, this.colorOf(shape.labelId), view)
+      this.rendered.set(id, next)
+      const i = this.sorted.findIndex((s) => s.id === id)
+      if (i >= 0) this.sorted[i] = next
+      for (const sink of this.sinks) sink.updateShape(next)
+    }
+    this.onChange()
+  }
+
+  private rebuild(force: boolean): void {
+    const view = this.view()
+    const next: RenderShape[] = []
+    for (const shape of this.list) {
+      const fresh = toRenderShape(shape, this.colorOf(shape.labelId), view)
+      const old = this.rendered.get(shape.id)
+      const keep =
+        !force &&
+        old !== undefined &&
+        old.points === fresh.points &&
+        old.color === fresh.color &&
+        old.selected === fresh.selected &&
+        old.hidden === fresh.hidden
+      const value = keep ? old : fresh
+      this.rendered.set(shape.id, value)
+      next.push(value)
+    }
+    const changed =
+      force || next.length !== this.sorted.length || next.some((s, i) => s !== this.sorted[i])
+    this.sorted = next
+    if (!changed) return
+    for (const sink of this.sinks) sink.setShapes(next)
+    this.onChange()
+  }
+}
