@@ -1,4 +1,4 @@
-import { useContext, useSyncExternalStore } from 'react'
+import { useContext, useEffect, useSyncExternalStore } from 'react'
 import { useRegisterSW } from 'virtual:pwa-register/react'
 import { HubContext } from '../sync/hooks'
 
@@ -23,6 +23,13 @@ export function ReloadPrompt() {
       console.warn('service worker registration failed', error)
     },
   })
+
+  // "Ready offline" is news, not a question: it goes away by itself.
+  useEffect(() => {
+    if (!offlineReady) return
+    const timer = setTimeout(() => setOfflineReady(false), 6000)
+    return () => clearTimeout(timer)
+  }, [offlineReady, setOfflineReady])
 
   if (needRefresh) {
     return (
@@ -55,13 +62,11 @@ export function ReloadPrompt() {
   }
   if (offlineReady) {
     return (
-      <div className="reload-prompt" role="status" data-testid="offline-ready">
-        <p>Loupe is installed on this device and opens without a network.</p>
-        <div className="actions">
-          <button type="button" className="secondary" onClick={() => setOfflineReady(false)}>
-            OK
-          </button>
-        </div>
+      <div className="toast" role="status" data-testid="offline-ready">
+        <span>Ready to work offline: Loupe now opens without a network.</span>
+        <button type="button" className="link" onClick={() => setOfflineReady(false)}>
+          OK
+        </button>
       </div>
     )
   }

@@ -30,7 +30,10 @@ export class BlobStore {
 
   /** Which of these hashes are stored on this device. */
   async stored(hashes: readonly string[]): Promise<Set<string>> {
-    const keys = await this.db.blobs.where('sha256').anyOf([...hashes]).primaryKeys()
+    const keys = await this.db.blobs
+      .where('sha256')
+      .anyOf([...hashes])
+      .primaryKeys()
     return new Set(keys)
   }
 

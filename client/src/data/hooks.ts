@@ -47,7 +47,12 @@ export interface ImageUrlState {
  */
 export function useThumbnailUrl(sha256: string, options: { download?: boolean } = {}) {
   const { db, blobs, thumbnails } = useImageServices()
-  const [result, setResult] = useState<{ sha: string; blob: Blob | null; state: ImageUrlState['state']; error?: string }>({
+  const [result, setResult] = useState<{
+    sha: string
+    blob: Blob | null
+    state: ImageUrlState['state']
+    error?: string
+  }>({
     sha: '',
     blob: null,
     state: 'loading',
@@ -78,7 +83,8 @@ export function useThumbnailUrl(sha256: string, options: { download?: boolean } 
       controller.abort()
     }
   }, [sha256, download, db, blobs, thumbnails])
-  const current = result.sha === sha256 ? result : { sha: sha256, blob: null, state: 'loading' as const }
+  const current =
+    result.sha === sha256 ? result : { sha: sha256, blob: null, state: 'loading' as const }
   const url = useObjectUrl(current.blob)
   return { url, state: current.state, error: 'error' in current ? current.error : undefined }
 }

@@ -70,10 +70,10 @@ export class ThumbnailMaker {
 
   #start(): Worker {
     if (this.#worker) return this.#worker
-    const worker = new Worker(
-      new URL('../../../worker/src/thumbnail.worker.ts', import.meta.url),
-      { type: 'module', name: 'thumbnails' },
-    )
+    const worker = new Worker(new URL('../../../worker/src/thumbnail.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'thumbnails',
+    })
     worker.onmessage = (event: MessageEvent<ThumbnailResponse>) => {
       const resolve = this.#waiting.get(event.data.id)
       this.#waiting.delete(event.data.id)

@@ -1,4 +1,4 @@
-import { JOB_STATES, ModelError } from '@loupe/model'
+import { JOB_STATES } from '@loupe/model'
 import type { JobState, ProjectDocument } from '@loupe/model'
 import { useState } from 'react'
 import { permissions } from '../app/session'
@@ -27,7 +27,7 @@ export function JobsList({ projectId, project }: { projectId: string; project: P
       project.updateJob(jobId, patch)
       setError(null)
     } catch (e) {
-      setError(e instanceof ModelError ? `${e.message} (${e.path})` : String(e))
+      setError(e instanceof Error ? e.message : String(e))
     }
   }
 
@@ -44,62 +44,64 @@ export function JobsList({ projectId, project }: { projectId: string; project: P
       {jobs.length === 0 ? (
         <p className="muted">Jobs appear when images are added (100 images per job).</p>
       ) : (
-        <table className="jobs" data-testid="jobs-list">
-          <thead>
-            <tr>
-              <th scope="col">Job</th>
-              <th scope="col">State</th>
-              <th scope="col">Assignee</th>
-              <th scope="col" className="num">
-                Images
-              </th>
-              <th scope="col">
-                <span className="visually-hidden">Open</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {jobs.map((job) => (
-              <tr key={job.id} data-testid="job-row" data-job-id={job.id}>
-                <th scope="row">{job.name}</th>
-                <td>
-                  {editable ? (
-                    <select
-                      value={job.state}
-                      aria-label={`State of ${job.name}`}
-                      onChange={(e) => update(job.id, { state: e.target.value as JobState })}
-                    >
-                      {JOB_STATES.map((s) => (
-                        <option key={s} value={s}>
-                          {STATE_NAMES[s]}
-                        </option>
-                      ))}
-                    </select>
-                  ) : (
-                    <span className={`state state-${job.state}`}>{STATE_NAMES[job.state]}</span>
-                  )}
-                </td>
-                <td>
-                  {editable ? (
-                    <AssigneeInput
-                      value={job.assignee}
-                      label={`Assignee of ${job.name}`}
-                      onCommit={(assignee) => update(job.id, { assignee })}
-                    />
-                  ) : (
-                    job.assignee || <span className="muted">—</span>
-                  )}
-                </td>
-                <td className="num">{counts.get(job.id) ?? 0}</td>
-                <td className="open">
-                  <a className="button-link" href={`#/project/${projectId}/job/${job.id}`}>
-                    Open
-                  </a>
-                </td>
+        <div className="table-scroll">
+          <table className="jobs" data-testid="jobs-list">
+            <thead>
+              <tr>
+                <th scope="col">Job</th>
+                <th scope="col">State</th>
+                <th scope="col">Assignee</th>
+                <th scope="col" className="num">
+                  Images
+                </th>
+                <th scope="col">
+                  <span className="visually-hidden">Open</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {jobs.map((job) => (
+                <tr key={job.id} data-testid="job-row" data-job-id={job.id}>
+                  <th scope="row">{job.name}</th>
+                  <td>
+                    {editable ? (
+                      <select
+                        value={job.state}
+                        aria-label={`State of ${job.name}`}
+                        onChange={(e) => update(job.id, { state: e.target.value as JobState })}
+                      >
+                        {JOB_STATES.map((s) => (
+                          <option key={s} value={s}>
+                            {STATE_NAMES[s]}
+                          </option>
+                        ))}
+                      </select>
+                    ) : (
+                      <span className={`state state-${job.state}`}>{STATE_NAMES[job.state]}</span>
+                    )}
+                  </td>
+                  <td>
+                    {editable ? (
+                      <AssigneeInput
+                        value={job.assignee}
+                        label={`Assignee of ${job.name}`}
+                        onCommit={(assignee) => update(job.id, { assignee })}
+                      />
+                    ) : (
+                      job.assignee || <span className="muted">—</span>
+                    )}
+                  </td>
+                  <td className="num">{counts.get(job.id) ?? 0}</td>
+                  <td className="open">
+                    <a className="button-link" href={`#/project/${projectId}/job/${job.id}`}>
+                      Open
+                    </a>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   )

@@ -85,12 +85,14 @@ export function LabelForm({
         {draft.attributes.map((a, i) => (
           <div className="attr-row" key={a.key} data-testid="attribute-row">
             <input
+              className="attr-name"
               value={a.name}
               onChange={(e) => setAttribute(a.key, { name: e.target.value })}
-              placeholder="Name"
+              placeholder="Attribute name"
               aria-label={`Attribute ${i + 1} name`}
             />
             <select
+              className="attr-type"
               value={a.type}
               onChange={(e) =>
                 setAttribute(a.key, { type: e.target.value as AttributeType, default: '' })
@@ -103,25 +105,26 @@ export function LabelForm({
                 </option>
               ))}
             </select>
-            <AttributeValues draft={a} index={i} onChange={(patch) => setAttribute(a.key, patch)} />
-            <label className="check">
-              <input
-                type="checkbox"
-                checked={a.mutable}
-                onChange={(e) => setAttribute(a.key, { mutable: e.target.checked })}
-              />
-              Mutable
-            </label>
             <button
               type="button"
-              className="danger small"
+              className="danger small attr-remove"
               aria-label={`Remove attribute ${a.name || i + 1}`}
+              title="Remove attribute"
               onClick={() =>
                 setDraft((d) => ({ ...d, attributes: d.attributes.filter((x) => x.key !== a.key) }))
               }
             >
               ✕
             </button>
+            <AttributeValues draft={a} index={i} onChange={(patch) => setAttribute(a.key, patch)} />
+            <label className="check attr-mutable">
+              <input
+                type="checkbox"
+                checked={a.mutable}
+                onChange={(e) => setAttribute(a.key, { mutable: e.target.checked })}
+              />
+              Mutable (may change from frame to frame)
+            </label>
           </div>
         ))}
         <button
@@ -178,9 +181,9 @@ function AttributeValues({
           <input
             value={draft.default}
             onChange={(e) => onChange({ default: e.target.value })}
-            placeholder="Default (first)"
+            placeholder="Default"
             aria-label={`Attribute ${n} default`}
-            className="narrow"
+            className="attr-default"
           />
         </span>
       )
@@ -200,25 +203,17 @@ function AttributeValues({
     case 'number':
       return (
         <span className="attr-values">
-          {(['min', 'max', 'step'] as const).map((field) => (
-            <input
-              key={field}
-              type="number"
-              value={draft[field]}
-              onChange={(e) => onChange({ [field]: e.target.value })}
-              placeholder={field}
-              aria-label={`Attribute ${n} ${field}`}
-              className="narrow"
-            />
+          {(['min', 'max', 'step', 'default'] as const).map((field) => (
+            <label className="mini" key={field}>
+              {field}
+              <input
+                type="number"
+                value={draft[field]}
+                onChange={(e) => onChange({ [field]: e.target.value })}
+                aria-label={`Attribute ${n} ${field}`}
+              />
+            </label>
           ))}
-          <input
-            type="number"
-            value={draft.default}
-            onChange={(e) => onChange({ default: e.target.value })}
-            placeholder="default"
-            aria-label={`Attribute ${n} default`}
-            className="narrow"
-          />
         </span>
       )
     case 'text':

@@ -1,5 +1,4 @@
 import { useState } from 'react'
-import { ModelError } from '@loupe/model'
 import type { LabelRecord, ProjectDocument } from '@loupe/model'
 import { LabelForm } from './LabelForm'
 import { draftToInput, labelToDraft, newLabelDraft } from './label-draft'

@@ -1,5 +1,5 @@
 import { createContext, useContext, useEffect, useState, useSyncExternalStore } from 'react'
-import { JobDocument, ModelError, ProjectDocument } from '@loupe/model'
+import { JobDocument, ProjectDocument } from '@loupe/model'
 import { jobRoom, projectRoom } from '@loupe/sync-protocol'
 import type { Session } from '../app/session'
 import { permissions } from '../app/session'
@@ -91,7 +91,6 @@ function openProject(session: RoomSession, userId: string): ProjectDocument {
 }
 
 function describeError(error: unknown): string {
-  if (error instanceof ModelError) return `${error.message}${error.path ? ` (${error.path})` : ''}`
   return error instanceof Error ? error.message : String(error)
 }
 

@@ -46,8 +46,12 @@ export interface ConnectionFacts {
   failedAttempts: number
 }
 
-/** Failed attempts in a row after which a server that never answers counts as offline. */
-export const OFFLINE_AFTER_FAILURES = 3
+/**
+ * Failed attempts in a row after which a server that never answers counts as offline: with
+ * y-websocket's backoff (100 ms doubling, capped at 2.5 s) that is about ten seconds of
+ * "Reconnecting…" first.
+ */
+export const OFFLINE_AFTER_FAILURES = 8
 
 export function connectionOf(facts: ConnectionFacts): Connection {
   if (facts.deniedReason !== null) return 'denied'
