@@ -54,7 +54,9 @@ describe('npm start', () => {
     })
     expect(projects.status).toBe(200)
 
-    const exited = new Promise<number | null>((resolve) => child?.on('exit', (code) => resolve(code)))
+    const exited = new Promise<number | null>((resolve) =>
+      child?.on('exit', (code) => resolve(code)),
+    )
     child.kill('SIGTERM')
     expect(await exited).toBe(0)
     child = null
