@@ -6,9 +6,8 @@ import type { LabelDraft } from './label-draft'
 
 const TYPE_NAMES: Record<string, string> = { any: 'Any shape' }
 
+/** ModelError messages already start with the path (`labels.x.attributes[1].values: ...`). */
 function describeError(error: unknown): string {
-  if (error instanceof ModelError)
-    return error.path ? `${error.path}: ${error.message}` : error.message
   return error instanceof Error ? error.message : String(error)
 }
 
