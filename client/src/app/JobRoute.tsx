@@ -61,7 +61,7 @@ export function JobRoute({
 
   return (
     <Shell crumbs={crumbs} onSignOut={onSignOut} wide>
-      {state.state !== 'ready' || !project || !job || !session ? (
+      {!project ? (
         <div className="placeholder-state" role={state.state === 'error' ? 'alert' : undefined}>
           {state.state === 'loading' ? <p>Opening the job…</p> : <p>{state.message}</p>}
           <a href={`#/project/${projectId}`}>Back to the project</a>
@@ -84,17 +84,26 @@ export function JobRoute({
               ))}
             </ol>
           </aside>
-          <EditorSlot
-            projectId={projectId}
-            jobId={jobId}
-            project={project}
-            job={job}
-            images={images}
-            imageIndex={Math.min(imageIndex, Math.max(0, images.length - 1))}
-            onImageIndexChange={setImageIndex}
-            session={session}
-            readOnly={permissions(role).readOnly || job.readOnly}
-          />
+          {state.state === 'ready' && job && session ? (
+            <EditorSlot
+              projectId={projectId}
+              jobId={jobId}
+              project={project}
+              job={job}
+              images={images}
+              imageIndex={Math.min(imageIndex, Math.max(0, images.length - 1))}
+              onImageIndexChange={setImageIndex}
+              session={session}
+              readOnly={permissions(role).readOnly || job.readOnly}
+            />
+          ) : (
+            <section
+              className="editor-slot placeholder-state"
+              role={state.state === 'error' ? 'alert' : undefined}
+            >
+              <p>{state.state === 'loading' ? 'Opening the job…' : state.message}</p>
+            </section>
+          )}
         </div>
       )}
     </Shell>

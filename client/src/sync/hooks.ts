@@ -149,7 +149,17 @@ export function useJobDocument(projectId: string, jobId: string): JobDocumentSta
   const session = useRoom(jobRoom(projectId, jobId))
   const status = useRoomStatus(session)
   const [createError, setCreateError] = useState<string | null>(null)
+  const [, setUpdates] = useState(0)
   const project = projectState.project
+  const empty = !!session && !hasSchema(session)
+
+  // An empty job document fills when someone else creates it: re-render on its first update.
+  useEffect(() => {
+    if (!session || !empty) return
+    const onUpdate = () => setUpdates((n) => n + 1)
+    session.doc.on('update', onUpdate)
+    return () => session.doc.off('update', onUpdate)
+  }, [session, empty])
   const canWrite = !permissions(role).readOnly
   const needsCreate =
     !!project &&
