@@ -61,7 +61,7 @@ export function HelpDialog({ onClose }: { onClose: () => void }) {
                     </dt>
                     <dd>
                       {b.label}
-                      {b.disabled ? ` — ${b.disabled}` : ''}
+                      {b.disabled ? ' — coming soon' : ''}
                     </dd>
                   </div>
                 ))}

@@ -2,17 +2,18 @@ import type { EditorController } from './controller'
 import { runAction } from './actions'
 import { tooltipFor } from './keymap'
 import type { ToolId } from './tools'
+import { Icon } from './icons'
 
-const TOOLS: Array<{ id: ToolId | 'sam'; icon: string; name: string }> = [
-  { id: 'select', icon: '↖', name: 'Select' },
-  { id: 'rectangle', icon: '▭', name: 'Box' },
-  { id: 'polygon', icon: '⬠', name: 'Polygon' },
-  { id: 'polyline', icon: '〰', name: 'Polyline' },
-  { id: 'points', icon: '⁘', name: 'Points' },
-  { id: 'ellipse', icon: '◯', name: 'Ellipse' },
-  { id: 'mask', icon: '🖌', name: 'Mask brush' },
-  { id: 'eraser', icon: '⌫', name: 'Mask eraser' },
-  { id: 'sam', icon: '✦', name: 'SAM' },
+const TOOLS: Array<{ id: ToolId | 'sam'; name: string }> = [
+  { id: 'select', name: 'Select' },
+  { id: 'rectangle', name: 'Box' },
+  { id: 'polygon', name: 'Polygon' },
+  { id: 'polyline', name: 'Polyline' },
+  { id: 'points', name: 'Points' },
+  { id: 'ellipse', name: 'Ellipse' },
+  { id: 'mask', name: 'Mask brush' },
+  { id: 'eraser', name: 'Mask eraser' },
+  { id: 'sam', name: 'SAM' },
 ]
 
 /** Tool buttons, undo/redo, fit and help; every tooltip comes from the key map. */
@@ -39,7 +40,7 @@ export function Toolbar({ controller }: { controller: EditorController }) {
             data-tool={t.id}
             onClick={() => !disabled && runAction(controller, `tool.${t.id}`)}
           >
-            <span aria-hidden="true">{t.icon}</span>
+            <Icon name={t.id} />
           </button>
         )
       })}
@@ -68,7 +69,7 @@ export function Toolbar({ controller }: { controller: EditorController }) {
         disabled={readOnly || !undo?.canUndo()}
         onClick={() => runAction(controller, 'edit.undo')}
       >
-        ↶
+        <Icon name="undo" />
       </button>
       <button
         type="button"
@@ -78,7 +79,7 @@ export function Toolbar({ controller }: { controller: EditorController }) {
         disabled={readOnly || !undo?.canRedo()}
         onClick={() => runAction(controller, 'edit.redo')}
       >
-        ↷
+        <Icon name="redo" />
       </button>
       <button
         type="button"
@@ -87,7 +88,7 @@ export function Toolbar({ controller }: { controller: EditorController }) {
         aria-label="Fit"
         onClick={() => runAction(controller, 'view.fit')}
       >
-        ⤢
+        <Icon name="fit" />
       </button>
       <button
         type="button"

@@ -4,7 +4,8 @@
 //   ?readonly=1      viewer mode
 //   ?fresh=1         start from the seed documents again
 
-import { StrictMode, useState } from 'react'
+import { StrictMode, useEffect, useRef, useState } from 'react'
+import type { ImageRecord } from '@loupe/model'
 import { createRoot } from 'react-dom/client'
 import { Editor } from './Editor'
 import { drawDevImage, openDevSession } from './dev-docs'
@@ -22,6 +23,17 @@ const session = openDevSession(user.id, params.has('fresh'))
 session.awareness.setLocalState({ user, image: null })
 Object.assign(window, { loupeDev: session })
 
+function DevThumb({ image }: { image: ImageRecord }) {
+  const ref = useRef<HTMLCanvasElement>(null)
+  useEffect(() => {
+    void drawDevImage(image).then((bitmap) => {
+      const canvas = ref.current
+      canvas?.getContext('2d')?.drawImage(bitmap, 0, 0, canvas.width, canvas.height)
+    })
+  }, [image])
+  return <canvas ref={ref} width={96} height={54} style={{ width: '100%', height: '100%' }} />
+}
+
 function Harness() {
   const [imageId, setImageId] = useState(session.images[0]?.id ?? null)
   return (
@@ -32,6 +44,7 @@ function Harness() {
       imageId={imageId}
       onImageChange={setImageId}
       loadImage={drawDevImage}
+      renderThumbnail={(image) => <DevThumb image={image} />}
       awareness={session.awareness}
       user={user}
       readOnly={params.get('readonly') === '1'}

@@ -1,5 +1,6 @@
 import { deleteShape, relabel, toggleView } from '../actions'
 import type { EditorController } from '../controller'
+import { Icon } from '../icons'
 import { tooltipFor } from '../keymap'
 
 /** The objects of the current image, top first: select, hide, lock, relabel, delete. */
@@ -58,7 +59,7 @@ export function ObjectsPanel({ controller }: { controller: EditorController }) {
                 aria-label={hidden ? 'Show' : 'Hide'}
                 onClick={() => toggleView(controller, 'hidden', shape.id)}
               >
-                {hidden ? '◌' : '◉'}
+                <Icon name={hidden ? 'eyeOff' : 'eye'} size={15} />
               </button>
               <button
                 type="button"
@@ -68,7 +69,7 @@ export function ObjectsPanel({ controller }: { controller: EditorController }) {
                 aria-label={locked ? 'Unlock' : 'Lock'}
                 onClick={() => toggleView(controller, 'locked', shape.id)}
               >
-                {locked ? '🔒' : '🔓'}
+                <Icon name={locked ? 'lock' : 'unlock'} size={15} />
               </button>
               <button
                 type="button"
@@ -78,7 +79,7 @@ export function ObjectsPanel({ controller }: { controller: EditorController }) {
                 disabled={!editable}
                 onClick={() => deleteShape(controller, shape.id)}
               >
-                ✕
+                <Icon name="trash" size={15} />
               </button>
             </li>
           )
