@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import type { ImageRecord } from '@loupe/model'
 import { useThumbnailUrl } from '../data/hooks'
 import { useJobDocument, useRoomStatus, useSession } from '../sync/hooks'
@@ -121,9 +121,24 @@ function ImageItem({
   peers: Peer[]
   onSelect: () => void
 }) {
-  const { url } = useThumbnailUrl(image.sha256, { download: true })
+  // Download the full image (for its thumbnail) only once the item scrolls into view.
+  const ref = useRef<HTMLLIElement>(null)
+  const [visible, setVisible] = useState(false)
+  useEffect(() => {
+    const element = ref.current
+    if (!element || visible) return
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) setVisible(true)
+      },
+      { rootMargin: '200px' },
+    )
+    observer.observe(element)
+    return () => observer.disconnect()
+  }, [visible])
+  const { url } = useThumbnailUrl(image.sha256, { download: visible })
   return (
-    <li>
+    <li ref={ref}>
       <button
         type="button"
         className={selected ? 'image-item selected' : 'image-item'}

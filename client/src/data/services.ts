@@ -41,11 +41,12 @@ export function createImageServices(options: {
   const thumbnails = new ThumbnailMaker(db)
 
   // Uploads wait for the network and for project registrations to reach the server.
-  let lastPending = -1
+  let last = ''
   const unsubscribe = hub.subscribe(() => {
     const { pending, connection } = hub.status
-    if (pending !== lastPending || connection === 'online') {
-      lastPending = pending
+    const key = `${connection}:${pending}`
+    if (key !== last) {
+      last = key
       void uploads.kick()
     }
   })

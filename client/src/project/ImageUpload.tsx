@@ -161,11 +161,13 @@ export function ImageUpload({
               {upload.queued > 0
                 ? inFlight
                   ? `Uploading ${upload.uploading} of ${upload.queued} waiting · ${formatBytes(upload.bytesSent)} / ${formatBytes(upload.bytesTotal)}`
-                  : upload.waitingForSync
-                    ? `${upload.queued} waiting for the project to sync first`
-                    : upload.retryAt
-                      ? `${upload.queued} waiting · retrying ${new Date(upload.retryAt).toLocaleTimeString()}`
-                      : `${upload.queued} waiting to upload`
+                  : !navigator.onLine
+                    ? `${upload.queued} waiting to upload when online`
+                    : upload.waitingForSync
+                      ? `${upload.queued} waiting for the project to sync first`
+                      : upload.retryAt
+                        ? `${upload.queued} waiting · retrying ${new Date(upload.retryAt).toLocaleTimeString()}`
+                        : `${upload.queued} waiting to upload`
                 : `All ${upload.done} uploaded`}
               {upload.failed > 0 && ` · ${upload.failed} failed`}
             </span>
