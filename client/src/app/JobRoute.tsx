@@ -4,7 +4,7 @@ import { useThumbnailUrl } from '../data/hooks'
 import { useJobDocument, useRoomStatus, useSession } from '../sync/hooks'
 import { Avatar } from '../sync/SyncIndicator'
 import type { Peer } from '../sync/status'
-import { EditorSlot } from './EditorSlot'
+import { JobEditor } from '../editor/JobEditor'
 import { permissions } from './session'
 import { Shell } from './Shell'
 
@@ -85,7 +85,7 @@ export function JobRoute({
             </ol>
           </aside>
           {state.state === 'ready' && job && session ? (
-            <EditorSlot
+            <JobEditor
               projectId={projectId}
               jobId={jobId}
               project={project}

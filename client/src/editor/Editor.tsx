@@ -31,6 +31,8 @@ export interface EditorProps {
   user: EditorUser
   /** Viewers: no tools, no writes; selection still works for inspection. */
   readOnly: boolean
+  /** Show the image strip (default true); off when the host lists the images itself. */
+  imageStrip?: boolean
 }
 
 /** The annotation editor: canvas, tools, panels and presence over one job document. */
@@ -110,7 +112,9 @@ export function Editor(props: EditorProps) {
           <TagsPanel controller={controller} />
         </aside>
       </div>
-      <ImageStrip controller={controller} peers={peers} renderThumbnail={props.renderThumbnail} />
+      {props.imageStrip !== false && (
+        <ImageStrip controller={controller} peers={peers} renderThumbnail={props.renderThumbnail} />
+      )}
       {controller.helpOpen && <HelpDialog onClose={() => controller.setHelpOpen(false)} />}
     </div>
   )

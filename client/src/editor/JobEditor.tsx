@@ -1,0 +1,49 @@
+// The editor mounted in the app's job route: adapts the route's props (EditorSlotProps) to the
+// Editor's, with images from the local blob store and presence from the job room's awareness.
+
+import { useCallback, useMemo } from 'react'
+import type { ImageRecord } from '@loupe/model'
+import type { EditorSlotProps } from '../app/EditorSlot'
+import { useImageServices } from '../data/hooks'
+import type { EditorUser } from './controller'
+import { Editor } from './Editor'
+
+function localUser(state: Record<string, unknown> | null): EditorUser {
+  const user = state?.user as Partial<EditorUser> | undefined
+  return {
+    id: typeof user?.id === 'string' ? user.id : 'anonymous',
+    name: typeof user?.name === 'string' ? user.name : 'Me',
+    color: typeof user?.color === 'string' ? user.color : '#4f7cff',
+  }
+}
+
+export function JobEditor(props: EditorSlotProps) {
+  const { images, imageIndex, onImageIndexChange, session } = props
+  const { blobs } = useImageServices()
+  const loadImage = useCallback((image: ImageRecord) => blobs.get(image.sha256), [blobs])
+  const user = useMemo(() => localUser(session.awareness.getLocalState()), [session])
+  const onImageChange = useCallback(
+    (id: string) => {
+      const i = images.findIndex((image) => image.id === id)
+      if (i >= 0) onImageIndexChange(i)
+    },
+    [images, onImageIndexChange],
+  )
+  return (
+    <section className="editor-slot ed-host" data-testid="editor-slot" aria-label="Editor">
+      <Editor
+        project={props.project}
+        job={props.job}
+        images={images}
+        imageId={images[imageIndex]?.id ?? null}
+        onImageChange={onImageChange}
+        loadImage={loadImage}
+        awareness={session.awareness}
+        user={user}
+        readOnly={props.readOnly}
+        // The job route lists the images (with who is on each) beside the editor.
+        imageStrip={false}
+      />
+    </section>
+  )
+}
