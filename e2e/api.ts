@@ -3,14 +3,12 @@
 
 import { crc32, deflateSync } from 'node:zlib'
 import type * as Y from 'yjs'
+import { JobDocument, Origin } from '@loupe/model'
+import type { LabelRecord } from '@loupe/model'
 import type { E2E } from './harness'
 import { ADMIN_TOKEN } from './harness'
 
-export interface Label {
-  id: string
-  name: string
-  color: string
-}
+type Label = LabelRecord
 
 export interface UploadedImage {
   id: string
@@ -59,7 +57,7 @@ export async function createProject(e2e: E2E, name: string) {
   )
   const { labels } = await call<{ labels: Label[] }>(e2e, token, `/projects/${id}`)
   const byName = (n: string) => labels.find((l) => l.name === n)!
-  return { id, token, car: byName('car'), person: byName('person') }
+  return { id, token, labels, car: byName('car'), person: byName('person') }
 }
 
 export async function shareLink(
@@ -109,6 +107,28 @@ export function serverShapes(e2e: E2E, projectId: string, jobId: string): Promis
       type: s.type,
       points: s.points,
     }))
+  })
+}
+
+/**
+ * Boxes written on the server, as if an annotator had drawn them earlier (creates the job
+ * document when nobody has opened the job yet). Returns the new shapes' ids.
+ */
+export function seedBoxes(
+  e2e: E2E,
+  project: { id: string; labels: Label[] },
+  image: UploadedImage,
+  boxes: Array<{ labelId: string; points: [number, number, number, number] }>,
+): Promise<string[]> {
+  const lookup = { getLabel: (id: string) => project.labels.find((l) => l.id === id) }
+  const options = { origin: Origin.server, userId: 'seed' }
+  return e2e.server.relay.change(`job/${project.id}/${image.jobId}`, (doc: Y.Doc) => {
+    const job = doc.getMap('meta').size
+      ? JobDocument.open(doc, lookup, options)
+      : JobDocument.create(doc, { projectId: project.id, jobId: image.jobId }, lookup, options)
+    return boxes.map(
+      (box) => job.addShape({ imageId: image.id, type: 'rectangle', source: 'manual', ...box }).id,
+    )
   })
 }
 
