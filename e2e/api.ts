@@ -44,15 +44,22 @@ function postJson<T>(e2e: E2E, token: string, path: string, body: unknown): Prom
 export const CAR = { name: 'car', color: '#e53935' }
 export const PERSON = { name: 'person', color: '#1e88e5' }
 
-/** A project with the labels car and person; returns its id, manager token and labels. */
-export async function createProject(e2e: E2E, name: string) {
+/**
+ * A project whose first labels are car and person (then `more`); returns its id, manager token
+ * and labels.
+ */
+export async function createProject(
+  e2e: E2E,
+  name: string,
+  more: Array<{ name: string; color: string }> = [],
+) {
   const { id, token } = await postJson<{ id: string; token: string }>(
     e2e,
     ADMIN_TOKEN,
     '/projects',
     {
       name,
-      labels: [CAR, PERSON],
+      labels: [CAR, PERSON, ...more],
     },
   )
   const { labels } = await call<{ labels: Label[] }>(e2e, token, `/projects/${id}`)
@@ -155,6 +162,8 @@ export function scenePng(width: number, height: number, variant = 0): Buffer {
     { x: 80 + variant * 37, y: horizon + 40, w: 150, h: 70, rgb: [170, 40, 40] },
     { x: 360 - variant * 23, y: horizon + 70, w: 130, h: 60, rgb: [40, 70, 150] },
     { x: 520, y: horizon - 90, w: 30, h: 110, rgb: [230, 190, 60] },
+    { x: 270, y: horizon - 20, w: 26, h: 84, rgb: [40, 90, 60] },
+    { x: 560, y: horizon + 136, w: 60, h: 36, rgb: [35, 35, 40] },
   ]
   const raw = Buffer.alloc(height * (1 + width * 3))
   for (let y = 0; y < height; y++) {
