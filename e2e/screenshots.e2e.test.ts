@@ -6,7 +6,11 @@ import { SLOW, drag, hover, imageReady, objects, openJob, setName } from './edit
 import { ADMIN_TOKEN, startE2E } from './harness'
 import type { E2E } from './harness'
 
-const OUT = 'docs/screenshots'
+/**
+ * Where the PNGs go: dist/screenshots (ignored) by default, so a test run leaves the work tree
+ * clean; `UPDATE_SCREENSHOTS=1 npm run test:e2e` refreshes the README's copies in docs/screenshots.
+ */
+const OUT = process.env.UPDATE_SCREENSHOTS ? 'docs/screenshots' : 'dist/screenshots'
 /** The README shows these: keep each small. */
 const MAX_BYTES = 300 * 1024
 
