@@ -17,8 +17,9 @@ export function runAction(editor: EditorController, id: string): void {
     if (!label) return
     const selected = editor.selected
     editor.setActiveLabel(label.id)
-    // With a shape selected (and no drawing under way) the number relabels it, as in CVAT.
-    if (selected && editor.toolId === 'select' && selected.labelId !== label.id)
+    // With a shape selected and no gesture under way (e.g. the box just drawn with R), the number
+    // relabels it, as in CVAT; it also becomes the label of the next shape drawn.
+    if (selected && !editor.currentTool.busy && selected.labelId !== label.id)
       relabel(editor, selected.id, label.id)
     return
   }

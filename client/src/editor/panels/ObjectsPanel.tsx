@@ -1,7 +1,19 @@
+import type { ShapeType } from '@loupe/model'
 import { deleteShape, relabel, toggleView } from '../actions'
 import type { EditorController } from '../controller'
 import { Icon } from '../icons'
 import { tooltipFor } from '../keymap'
+
+/** Short names that fit the narrow panel (the full type is the tooltip). */
+const SHORT_NAMES: Record<ShapeType, string> = {
+  rectangle: 'Box',
+  polygon: 'Poly',
+  polyline: 'Line',
+  points: 'Pts',
+  ellipse: 'Ellipse',
+  mask: 'Mask',
+  skeleton: 'Skel',
+}
 
 /** The objects of the current image, top first: select, hide, lock, relabel, delete. */
 export function ObjectsPanel({ controller }: { controller: EditorController }) {
@@ -14,7 +26,7 @@ export function ObjectsPanel({ controller }: { controller: EditorController }) {
       </h3>
       {shapes.length === 0 && <p className="ed-muted">No objects on this image.</p>}
       <ul className="ed-list ed-objects" data-testid="objects-panel">
-        {shapes.map((shape) => {
+        {shapes.map((shape, index) => {
           const label = controller.project.getLabel(shape.labelId)
           const hidden = controller.view.hidden.has(shape.id)
           const locked = controller.view.locked.has(shape.id)
@@ -33,7 +45,9 @@ export function ObjectsPanel({ controller }: { controller: EditorController }) {
                 onClick={() => controller.select(shape.id)}
               >
                 <span className="ed-swatch" style={{ background: label?.color ?? '#888' }} />
-                <span className="ed-name">{shape.type}</span>
+                <span className="ed-name" title={shape.type}>
+                  {shapes.length - index}. {SHORT_NAMES[shape.type]}
+                </span>
               </button>
               <select
                 aria-label="Label"

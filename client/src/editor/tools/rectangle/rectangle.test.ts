@@ -18,6 +18,20 @@ describe('box tool', () => {
     expect(editor.currentTool.state).toBe('idle')
   })
 
+  it('a number key after drawing relabels the new box and sets the label for the next one', () => {
+    const { editor, job, project } = setupEditor()
+    project.addLabel({ id: 'truck', name: 'truck', type: 'any' })
+    editor.keyDown(key('r'))
+    drag(editor, [100, 100], [200, 200])
+    const [box] = job.listShapes('img1')
+    expect(box?.labelId).toBe('car')
+    editor.keyDown(key('3')) // car, road, truck
+    expect(job.getShape(box!.id)?.labelId).toBe('truck')
+    expect(editor.toolId).toBe('rectangle')
+    drag(editor, [300, 300], [400, 400])
+    expect(job.listShapes('img1').map((s) => s.labelId)).toEqual(['truck', 'truck'])
+  })
+
   it('previews on the overlay only while dragging', () => {
     const { editor, canvas } = setupEditor()
     editor.setTool('rectangle')
