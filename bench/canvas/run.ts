@@ -144,6 +144,33 @@ async function main() {
       }),
     )
 
+    // Settled after navigation = drawn fresh at that camera, byte for byte.
+    const identity = await page.evaluate(() => window.loupeBench.settledMatchesFresh())
+    console.log(
+      JSON.stringify({ bench: 'canvas', case: 'settled frame vs fresh redraw', ...identity }),
+    )
+
+    // Open a job of 10,000 shapes from IndexedDB to first paint (after a reload: cold memory).
+    const jobShapes = 10_000
+    const written = await page.evaluate((n) => window.loupeBench.writeJob(n, 20), jobShapes)
+    await page.reload()
+    await page.waitForFunction(() => 'loupeBench' in window)
+    const opened = await page.evaluate(() => window.loupeBench.openJob())
+    console.log(
+      JSON.stringify({
+        bench: 'canvas',
+        case: 'open job from IndexedDB to first paint',
+        shapes: opened.shapes,
+        vertices: 20,
+        docBytes: written.bytes,
+        idbLoadMs: round(opened.idbLoadMs),
+        readShapesMs: round(opened.readShapesMs),
+        firstPaintMs: round(opened.firstPaintMs),
+        goal: 'firstPaintMs <= 300',
+        gpu: 'none (WebGL on SwiftShader, CPU)',
+      }),
+    )
+
     // The screenshot: a few hundred shapes of every type, handles, preview and cursors.
     if (args.screenshot) {
       await page.reload()
@@ -155,6 +182,14 @@ async function main() {
       await page.waitForFunction(() => 'loupeBench' in window)
       await page.evaluate(() => window.loupeBench.showMixedScene(4))
       await page.screenshot({ path: zoomed })
+      const base = args.screenshot.replace(/\.png$/, '')
+      for (const settle of [false, true]) {
+        await page.reload()
+        await page.waitForFunction(() => 'loupeBench' in window)
+        await page.evaluate((s) => window.loupeBench.showNavigation(s), settle)
+        await page.screenshot({ path: `${base}-${settle ? 'settled' : 'navigating'}.png` })
+      }
+      console.error(`canvas bench: screenshots ${base}-navigating.png, ${base}-settled.png`)
       console.error(
         `canvas bench: screenshots ${args.screenshot}, ${zoomed} (hit at big-rect: ${scene.hit})`,
       )

@@ -1,9 +1,10 @@
 /// <reference lib="dom" />
 // The bench page. run.ts calls window.loupeBench.* through Playwright and prints the results.
 
-import { Renderer, fitToView, handlesFor, type Camera } from '../../../client/src/canvas/index'
+import { Renderer, fitToView, handlesFor, pan, type Camera } from '../../../client/src/canvas/index'
 import { Canvas2dRenderer } from './canvas2d-renderer'
 import { cameraPath } from './camera-path'
+import { openJob, writeJob } from './idb-job'
 import { makeImage, makeMixedScene, makePolygons } from './scene'
 import { SvgRenderer } from './svg-renderer'
 
@@ -54,17 +55,51 @@ async function runRegl(
     renderer.renderNow()
     await new Promise((r) => setTimeout(r, 100))
   }
+  // Navigation: each frame applies a camera, draws, and reads one pixel. While the view stays
+  // inside the cached annotation framebuffer's margin, frames transform the cached layer; the
+  // shapes are redrawn when it leaves the margin or the scale drifts past 2× (redraw frames).
+  await waitForSettle(renderer)
   const rebuildsBefore = renderer.stats.chunkRebuilds
+  const cachedBefore = renderer.stats.cachedFrames
   const frames: number[] = []
+  const cachedFrameTimes: number[] = []
+  const redrawFrameTimes: number[] = []
   const began = now()
   for (const c of path) {
+    const r0 = renderer.stats.annotationRedraws
     const f0 = now()
     renderer.setCamera(c)
     renderer.renderNow()
     renderer.finish()
-    frames.push(now() - f0)
+    const ms = now() - f0
+    frames.push(ms)
+    ;(renderer.stats.annotationRedraws > r0 ? redrawFrameTimes : cachedFrameTimes).push(ms)
     await nextFrame()
     if (now() - began > budgetMs) break
+  }
+  const cachedFrames = renderer.stats.cachedFrames - cachedBefore
+  // Settling: a camera change served from the cache, then no change for settleMs: the renderer
+  // redraws the shapes by itself.
+  renderer.setCamera(pan(renderer.camera, 8, 8))
+  renderer.renderNow()
+  const redrawsBeforeSettle = renderer.stats.annotationRedraws
+  await new Promise((r) => setTimeout(r, 300))
+  const autoSettled = renderer.stats.annotationRedraws > redrawsBeforeSettle
+  // The settle redraw itself (a full redraw at the new camera), timed at the end of each phase:
+  // draw 8 px away, move to the phase's camera (a cached frame), then settle.
+  const settleTimes: number[] = []
+  for (const c of path.filter((_, i) => i % 12 === 11)) {
+    renderer.setCamera(pan(c, -8, -8))
+    renderer.settle()
+    renderer.renderNow()
+    renderer.setCamera(c)
+    renderer.renderNow()
+    renderer.finish()
+    const f0 = now()
+    renderer.settle()
+    renderer.renderNow()
+    renderer.finish()
+    settleTimes.push(now() - f0)
   }
   const chunkRebuildsWhilePanning = renderer.stats.chunkRebuilds - rebuildsBefore
   // Pointer-only changes: the overlay moves, the annotation layer must not be redrawn.
@@ -94,6 +129,14 @@ async function runRegl(
     frames,
     extra: {
       firstPaintMs: round(firstPaintMs),
+      cachedFrames,
+      redrawFrames: redrawFrameTimes.length,
+      cachedFrameP50Ms: round(percentile(cachedFrameTimes, 50)),
+      cachedFrameP95Ms: round(percentile(cachedFrameTimes, 95)),
+      redrawFrameP50Ms: round(percentile(redrawFrameTimes, 50)),
+      autoSettled,
+      settleRedrawP50Ms: round(percentile(settleTimes, 50)),
+      settleRedrawMs: settleTimes.map(round).join(' '),
       chunkRebuildsWhilePanning,
       annotationRedrawsOnOverlay,
       overlayP50Ms: round(percentile(overlayFrames, 50)),
@@ -104,6 +147,14 @@ async function runRegl(
   }
   renderer.destroy()
   return result
+}
+
+/** Waits until the renderer has no transformed (unsettled) annotation layer pending. */
+async function waitForSettle(renderer: Renderer) {
+  renderer.settle()
+  renderer.renderNow()
+  renderer.finish()
+  await nextFrame()
 }
 
 async function runCanvas2d(
@@ -247,6 +298,75 @@ async function showMixedScene(zoom: number) {
   }
 }
 
+/** Every pixel of the renderer's current frame (read before it is presented). */
+function readFrame(renderer: Renderer): Uint8Array {
+  const gl = renderer.canvas.getContext('webgl')!
+  const out = new Uint8Array(gl.drawingBufferWidth * gl.drawingBufferHeight * 4)
+  gl.readPixels(0, 0, gl.drawingBufferWidth, gl.drawingBufferHeight, gl.RGBA, gl.UNSIGNED_BYTE, out)
+  return out
+}
+
+/**
+ * Navigates the mixed scene (transformed cached frames), lets it settle by itself, and compares
+ * the settled frame with a fresh renderer drawn straight at the final camera: bytes that differ.
+ */
+async function settledMatchesFresh() {
+  const w = 2400
+  const h = 1600
+  const shapes = makeMixedScene(w, h)
+  const start = fitToView({ width: w, height: h }, view)
+  const path = cameraPath(start, view, 4)
+  const a = new Renderer(stage, { pixelRatio: 1, clamp: false })
+  a.setShapes(shapes)
+  a.setCamera(start)
+  a.renderNow()
+  for (const c of path) {
+    a.setCamera(c)
+    a.renderNow()
+    await nextFrame()
+  }
+  const cached = a.stats.cachedFrames
+  await new Promise((r) => setTimeout(r, 300))
+  a.renderNow()
+  const settled = readFrame(a)
+  const final = a.camera
+  a.destroy()
+  const b = new Renderer(stage, { pixelRatio: 1, clamp: false })
+  b.setShapes(shapes)
+  b.setCamera(final)
+  b.renderNow()
+  const fresh = readFrame(b)
+  b.destroy()
+  let differing = 0
+  for (let i = 0; i < fresh.length; i++) if (fresh[i] !== settled[i]) differing++
+  return { cachedFrames: cached, bytes: fresh.length, differingBytes: differing }
+}
+
+/**
+ * The mixed scene zoomed and panned: `settle` false leaves the transformed cached layer on
+ * screen (as during navigation), true redraws it at the final camera.
+ */
+async function showNavigation(settle: boolean) {
+  const w = 2400
+  const h = 1600
+  const renderer = new Renderer(stage, { pixelRatio: 1, settleMs: 1e9 })
+  await renderer.setImage(makeImage(w, h), w, h)
+  renderer.setShapes(makeMixedScene(w, h))
+  renderer.fit()
+  renderer.zoomAt(3, 200, 150)
+  renderer.renderNow()
+  renderer.settle()
+  renderer.renderNow()
+  for (let i = 0; i < 20; i++) await nextFrame()
+  // One gesture: zoom in 1.8× about a point and pan, all inside the cached margin.
+  renderer.zoomAt(1.8, 500, 300)
+  renderer.panBy(120, 60)
+  if (settle) renderer.settle()
+  for (let i = 0; i < 10; i++) await nextFrame()
+  renderer.renderNow()
+  return { ...renderer.stats }
+}
+
 async function runAll(opts: {
   imageSize: number
   shapes: number
@@ -268,10 +388,24 @@ async function runAll(opts: {
 
 declare global {
   interface Window {
-    loupeBench: { runAll: typeof runAll; showMixedScene: typeof showMixedScene }
+    loupeBench: {
+      runAll: typeof runAll
+      showMixedScene: typeof showMixedScene
+      showNavigation: typeof showNavigation
+      settledMatchesFresh: typeof settledMatchesFresh
+      writeJob: typeof writeJob
+      openJob: () => ReturnType<typeof openJob>
+    }
   }
 }
-window.loupeBench = { runAll, showMixedScene }
+window.loupeBench = {
+  runAll,
+  showMixedScene,
+  showNavigation,
+  settledMatchesFresh,
+  writeJob,
+  openJob: () => openJob(stage),
+}
 ;(window as unknown as Record<string, unknown>).__exp = {
   Renderer,
   makePolygons,

@@ -1,9 +1,11 @@
 // The annotation layer: every shape, batched per chunk into a few big GPU buffers, drawn into
-// an offscreen framebuffer. It is redrawn only when the shapes or the view change; overlay-only
-// frames just composite the framebuffer's texture again.
+// an offscreen framebuffer that covers the screen plus a margin on every side. It is redrawn
+// when the shapes change or navigation settles; overlay-only frames composite its texture
+// again, and pan/zoom frames composite it transformed (see annotation-cache.ts).
 
 import type { Buffer, Framebuffer2D, Regl, Texture2D } from 'regl'
-import type { Camera } from './camera'
+import { cacheMargin, type CacheMargin } from './annotation-cache'
+import type { Camera, Size } from './camera'
 import { planChunks, type Chunk } from './chunk-plan'
 import { parseHexColor } from './color'
 import type { Commands, Vec3 } from './gl-commands'
@@ -37,13 +39,21 @@ export class AnnotationLayer {
   redraws = 0
   /** Chunks whose buffers were rebuilt. */
   chunkRebuilds = 0
+  /** Device px of framebuffer on each side of the screen. */
+  margin: CacheMargin = { x: 0, y: 0 }
+  /** Framebuffer size in device px. */
+  size: Size = { width: 1, height: 1 }
+  /** The camera the framebuffer was last drawn at (null until drawn or after a resize). */
+  drawnAt: Camera | null = null
 
   constructor(
     private readonly regl: Regl,
     private readonly commands: Commands,
     private readonly chunkSize = 1024,
   ) {
-    this.texture = regl.texture({ width: 1, height: 1, min: 'nearest', mag: 'nearest' })
+    // Linear, so a texture scaled during navigation looks smooth; settled frames sample texel
+    // centres exactly (see the composite command).
+    this.texture = regl.texture({ width: 1, height: 1, min: 'linear', mag: 'linear' })
     this.framebuffer = regl.framebuffer({ color: this.texture, depthStencil: false })
   }
 
@@ -56,14 +66,26 @@ export class AnnotationLayer {
     this.sweepMasks()
   }
 
+  /** Sizes the framebuffer for a screen of `width` × `height` device px, plus the margin. */
   resize(width: number, height: number): void {
-    this.framebuffer.resize(Math.max(1, width), Math.max(1, height))
+    this.margin = cacheMargin(width, height, this.regl.limits.maxTextureSize)
+    this.size = {
+      width: Math.max(1, width + 2 * this.margin.x),
+      height: Math.max(1, height + 2 * this.margin.y),
+    }
+    this.framebuffer.resize(this.size.width, this.size.height)
+    this.drawnAt = null
   }
 
-  /** Redraws every chunk into the framebuffer for this camera. */
+  /** Redraws every chunk into the framebuffer for this camera (screen offset by the margin). */
   draw(camera: Camera, pixelRatio: number): void {
     this.redraws++
-    const view: Vec3 = [camera.scale * pixelRatio, camera.tx * pixelRatio, camera.ty * pixelRatio]
+    this.drawnAt = camera
+    const view: Vec3 = [
+      camera.scale * pixelRatio,
+      camera.tx * pixelRatio + this.margin.x,
+      camera.ty * pixelRatio + this.margin.y,
+    ]
     const { commands } = this
     this.regl({ framebuffer: this.framebuffer })(() => {
       this.regl.clear({ color: [0, 0, 0, 0] })

@@ -50,6 +50,12 @@ export interface QuadProps extends ViewProps {
 
 export interface CompositeProps {
   texture: Texture2D
+  /** Framebuffer px → screen device px: (k, ox, oy). */
+  transform: Vec3
+  /** Framebuffer size in px. */
+  size: [number, number]
+  /** 1 samples texel centres exactly (settled frames). */
+  snap: number
 }
 
 export interface Commands {
@@ -270,18 +276,40 @@ void main() {
     depth,
   })
 
-  // The annotation framebuffer, one texel per device pixel, over the whole viewport.
+  // The annotation framebuffer (drawn with a margin around the screen) placed on the screen by
+  // `transform`: screen device px = fb px * k + (ox, oy). `snap` samples texel centres exactly,
+  // for settled frames (k = 1, whole-pixel offset) that must match a fresh redraw bit for bit.
   const composite = regl<Record<string, unknown>, Record<string, unknown>, CompositeProps>({
     vert: `precision highp float;
+uniform vec3 transform;
+uniform vec2 size;
+uniform vec2 resolution;
 attribute vec2 corner;
 varying vec2 vUv;
-void main() { vUv = corner * 0.5 + 0.5; gl_Position = vec4(corner, 0.0, 1.0); }`,
-    frag: `precision mediump float;
+void main() {
+  vec2 t = corner * 0.5 + 0.5;
+  vUv = vec2(t.x, 1.0 - t.y);
+  vec2 s = t * size * transform.x + transform.yz;
+  vec2 c = s / resolution * 2.0 - 1.0;
+  gl_Position = vec4(c.x, -c.y, 0.0, 1.0);
+}`,
+    frag: `precision highp float;
 uniform sampler2D texture;
+uniform vec2 size;
+uniform float snap;
 varying vec2 vUv;
-void main() { gl_FragColor = texture2D(texture, vUv); }`,
+void main() {
+  vec2 uv = snap > 0.5 ? (floor(vUv * size) + 0.5) / size : vUv;
+  gl_FragColor = texture2D(texture, uv);
+}`,
     attributes: { corner: centredStrip },
-    uniforms: { texture: regl.prop<CompositeProps, 'texture'>('texture') },
+    uniforms: {
+      texture: regl.prop<CompositeProps, 'texture'>('texture'),
+      transform: regl.prop<CompositeProps, 'transform'>('transform'),
+      size: regl.prop<CompositeProps, 'size'>('size'),
+      snap: regl.prop<CompositeProps, 'snap'>('snap'),
+      resolution,
+    },
     primitive: 'triangle strip',
     count: 4,
     blend: PREMULTIPLIED,

@@ -1,11 +1,14 @@
 // The canvas renderer: plain shapes in, pixels out. One WebGL canvas composes three layers
 // that repaint for different reasons (STYLE.md):
 //   image tiles  – drawn each frame from cached textures (cheap: a few quads);
-//   annotations  – redrawn into a framebuffer only when shapes or the view change;
+//   annotations  – redrawn into a framebuffer only when shapes change or navigation settles;
+//                  while the camera moves, the framebuffer (drawn with a margin around the
+//                  screen) is composited transformed, as map renderers do (annotation-cache.ts);
 //   overlay      – handles, preview, cursors; pointer changes only recomposite.
 // Frames are drawn on demand (one requestAnimationFrame per burst of changes), never in a loop.
 
 import createREGL, { type Regl } from 'regl'
+import { cacheTransform, decideCache, SETTLE_MS } from './annotation-cache'
 import { AnnotationLayer } from './annotation-layer'
 import {
   DEFAULT_LIMITS,
@@ -43,6 +46,11 @@ export interface RendererOptions {
   chunkSize?: number
   /** Keep the image reachable when the camera is set (default true). */
   clamp?: boolean
+  /**
+   * Ms without a camera change after which the annotation layer is redrawn sharply at the new
+   * camera (until then pan/zoom frames transform the cached layer). Default 120.
+   */
+  settleMs?: number
 }
 
 export class Renderer {
@@ -53,6 +61,7 @@ export class Renderer {
     imageRedraws: 0,
     overlayRedraws: 0,
     chunkRebuilds: 0,
+    cachedFrames: 0,
     lastFrameMs: 0,
   }
   private readonly regl: Regl
@@ -68,7 +77,12 @@ export class Renderer {
   private readonly indexById = new Map<string, number>()
   private cam: Camera = IDENTITY
   private view: Size = { width: 1, height: 1 }
+  /** Shapes or sizes changed: the annotation layer must be redrawn. */
   private annotationsDirty = true
+  /** When the camera last changed, and the timer that redraws once it has stopped. */
+  private cameraChangedAt = 0
+  private settleTimer: ReturnType<typeof setTimeout> | undefined
+  private settled = false
   private frameRequest = 0
   private destroyed = false
   private readonly pixel = new Uint8Array(4)
@@ -118,7 +132,18 @@ export class Renderer {
         : camera
     if (next.scale === this.cam.scale && next.tx === this.cam.tx && next.ty === this.cam.ty) return
     this.cam = next
-    this.annotationsDirty = true
+    this.cameraChangedAt = performance.now()
+    this.settled = false
+    this.requestRender()
+  }
+
+  /**
+   * Redraws the annotation layer at the current camera on the next frame instead of waiting
+   * for navigation to settle (e.g. before a screenshot). Nothing to do if it is up to date.
+   */
+  settle(): void {
+    this.clearSettleTimer()
+    this.settled = true
     this.requestRender()
   }
 
@@ -201,18 +226,50 @@ export class Renderer {
   /** Draws a frame now (the GPU may still be working when this returns; see `finish`). */
   renderNow(): void {
     if (this.destroyed) return
+    // This frame is the one a pending request asked for.
+    if (this.frameRequest) {
+      cancelAnimationFrame(this.frameRequest)
+      this.frameRequest = 0
+    }
     const t0 = performance.now()
     const { regl, pixelRatio } = this
     regl.poll()
-    if (this.annotationsDirty) {
-      this.annotations.draw(this.cam, pixelRatio)
+    const { annotations } = this
+    const decision = decideCache({
+      cached: annotations.drawnAt,
+      camera: this.cam,
+      contentDirty: this.annotationsDirty,
+      settled: this.settled,
+      screen: { width: this.canvas.width, height: this.canvas.height },
+      framebuffer: annotations.size,
+      margin: annotations.margin,
+      pixelRatio,
+    })
+    if (decision === 'redraw') {
+      annotations.draw(this.cam, pixelRatio)
       this.annotationsDirty = false
-      this.stats.annotationRedraws = this.annotations.redraws
+      this.settled = false
+      this.clearSettleTimer()
+      this.stats.annotationRedraws = annotations.redraws
+    } else if (decision === 'transform') {
+      this.stats.cachedFrames++
+      this.scheduleSettle()
     }
     regl.clear({ color: this.background })
     this.tiles.draw(this.cam, this.view, pixelRatio)
     this.stats.imageRedraws++
-    this.commands.composite({ texture: this.annotations.texture })
+    const t = cacheTransform(
+      annotations.drawnAt ?? this.cam,
+      this.cam,
+      pixelRatio,
+      annotations.margin,
+    )
+    this.commands.composite({
+      texture: annotations.texture,
+      transform: [t.k, t.ox, t.oy],
+      size: [annotations.size.width, annotations.size.height],
+      snap: t.k === 1 && Number.isInteger(t.ox) && Number.isInteger(t.oy) ? 1 : 0,
+    })
     this.overlay.draw(this.cam, pixelRatio)
     this.stats.overlayRedraws++
     this.stats.frames++
@@ -242,6 +299,7 @@ export class Renderer {
   destroy(): void {
     this.destroyed = true
     cancelAnimationFrame(this.frameRequest)
+    this.clearSettleTimer()
     this.resizeObserver.disconnect()
     this.tiles.destroy()
     this.annotations.destroy()
@@ -252,6 +310,24 @@ export class Renderer {
 
   private get limits(): CameraLimits {
     return this.options.limits ?? DEFAULT_LIMITS
+  }
+
+  /** Redraws once the camera has not changed for `settleMs` (the timer restarts lazily). */
+  private scheduleSettle(): void {
+    if (this.settleTimer !== undefined || this.destroyed) return
+    const settleMs = this.options.settleMs ?? SETTLE_MS
+    const wait = Math.max(0, this.cameraChangedAt + settleMs - performance.now())
+    this.settleTimer = setTimeout(() => {
+      this.settleTimer = undefined
+      if (performance.now() - this.cameraChangedAt < settleMs) this.scheduleSettle()
+      else this.settle()
+    }, wait)
+  }
+
+  private clearSettleTimer(): void {
+    if (this.settleTimer === undefined) return
+    clearTimeout(this.settleTimer)
+    this.settleTimer = undefined
   }
 
   private syncShapes(): void {

@@ -68,6 +68,11 @@ export interface RendererStats {
   frames: number
   /** Times the annotation layer was redrawn into its framebuffer. */
   annotationRedraws: number
+  /**
+   * Frames whose camera differed from the one the annotation layer was drawn at, served by
+   * transforming the cached layer instead of redrawing the shapes (pan/zoom in progress).
+   */
+  cachedFrames: number
   /** Times the image layer was drawn. */
   imageRedraws: number
   /** Times the overlay was drawn. */
