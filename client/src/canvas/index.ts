@@ -1,6 +1,7 @@
 export { Renderer } from './renderer'
 export type { RendererOptions } from './renderer'
 export { attachNavigation } from './navigation'
+export { listen } from './listen'
 export {
   clampCamera,
   fitToView,

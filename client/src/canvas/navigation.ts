@@ -3,6 +3,7 @@
 // Returns a function that detaches every listener.
 
 import { pinch, wheelZoomFactor } from './camera'
+import { listen } from './listen'
 import type { Renderer } from './renderer'
 
 export function attachNavigation(renderer: Renderer, element: HTMLElement): () => void {
@@ -46,20 +47,17 @@ export function attachNavigation(renderer: Renderer, element: HTMLElement): () =
     if (e.code === 'Space') spaceHeld = e.type === 'keydown'
   }
 
-  element.addEventListener('wheel', onWheel, { passive: false })
-  element.addEventListener('pointerdown', onDown)
-  element.addEventListener('pointermove', onMove)
-  element.addEventListener('pointerup', onUp)
-  element.addEventListener('pointercancel', onUp)
-  window.addEventListener('keydown', onKey)
-  window.addEventListener('keyup', onKey)
+  const detachWheel = listen<HTMLElementEventMap>(element, { wheel: onWheel }, { passive: false })
+  const detachPointers = listen<HTMLElementEventMap>(element, {
+    pointerdown: onDown,
+    pointermove: onMove,
+    pointerup: onUp,
+    pointercancel: onUp,
+  })
+  const detachKeys = listen<WindowEventMap>(window, { keydown: onKey, keyup: onKey })
   return () => {
-    element.removeEventListener('wheel', onWheel)
-    element.removeEventListener('pointerdown', onDown)
-    element.removeEventListener('pointermove', onMove)
-    element.removeEventListener('pointerup', onUp)
-    element.removeEventListener('pointercancel', onUp)
-    window.removeEventListener('keydown', onKey)
-    window.removeEventListener('keyup', onKey)
+    detachWheel()
+    detachPointers()
+    detachKeys()
   }
 }

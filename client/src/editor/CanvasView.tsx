@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react'
 import type { ImageRecord } from '@loupe/model'
-import { Renderer, attachNavigation } from '../canvas'
+import { Renderer, attachNavigation, listen } from '../canvas'
 import { rendererPort } from './canvas-port'
 import type { EditorController } from './controller'
 import { ClickCounter, toolPointer } from './pointer'
@@ -90,21 +90,17 @@ export function CanvasView({
     const key = (e: KeyboardEvent) => {
       if (e.code === 'Space') spaceHeld = e.type === 'keydown'
     }
-    container.addEventListener('pointerdown', down)
-    container.addEventListener('pointermove', move)
-    container.addEventListener('pointerup', up)
-    container.addEventListener('pointercancel', up)
-    container.addEventListener('pointerleave', leave)
-    window.addEventListener('keydown', key)
-    window.addEventListener('keyup', key)
+    const detachPointers = listen<HTMLElementEventMap>(container, {
+      pointerdown: down,
+      pointermove: move,
+      pointerup: up,
+      pointercancel: up,
+      pointerleave: leave,
+    })
+    const detachKeys = listen<WindowEventMap>(window, { keydown: key, keyup: key })
     return () => {
-      container.removeEventListener('pointerdown', down)
-      container.removeEventListener('pointermove', move)
-      container.removeEventListener('pointerup', up)
-      container.removeEventListener('pointercancel', up)
-      container.removeEventListener('pointerleave', leave)
-      window.removeEventListener('keydown', key)
-      window.removeEventListener('keyup', key)
+      detachPointers()
+      detachKeys()
       controller.attachCanvas(null)
       detachNavigation()
       renderer.destroy()
