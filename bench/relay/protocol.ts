@@ -22,4 +22,12 @@ export type ChildReply =
       params: Record<string, string>
       durable: boolean
     }
-  | { type: 'cpu'; userUs: number; systemUs: number; rssBytes: number }
+  | {
+      type: 'cpu'
+      userUs: number
+      systemUs: number
+      rssBytes: number
+      /** The server's event-loop delay since the previous query: how long it stalled. */
+      loopP99Ms: number
+      loopMaxMs: number
+    }

@@ -191,6 +191,8 @@ async function phase(server: ServerProcess, load: () => Promise<LoadResult>) {
     serverCpuMs: Math.round(serverCpuMs),
     serverCpuUsPerUpdate: round((serverCpuMs * 1000) / Math.max(1, result.delivered)),
     serverRssMb: Math.round(after.rssBytes / 2 ** 20),
+    serverLoopDelayP99Ms: round(after.loopP99Ms),
+    serverLoopDelayMaxMs: round(after.loopMaxMs),
     clientCpuMs: Math.round(result.clientCpuMs),
   }
 }

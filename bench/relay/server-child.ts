@@ -6,6 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ChildReply, ParentRequest, ServerKind } from './protocol'
@@ -118,10 +119,22 @@ reply({
   durable: running.durable,
 })
 
+// Event-loop delay tells a stalled server (GC, a long synchronous step) from slow clients.
+const loopDelay = monitorEventLoopDelay({ resolution: 5 })
+loopDelay.enable()
+
 process.on('message', (message: ParentRequest) => {
   if (message.type === 'cpu') {
     const { user, system } = process.cpuUsage()
-    reply({ type: 'cpu', userUs: user, systemUs: system, rssBytes: process.memoryUsage().rss })
+    reply({
+      type: 'cpu',
+      userUs: user,
+      systemUs: system,
+      rssBytes: process.memoryUsage().rss,
+      loopP99Ms: loopDelay.percentile(99) / 1e6,
+      loopMaxMs: loopDelay.max / 1e6,
+    })
+    loopDelay.reset()
   } else if (message.type === 'stop') {
     void running
       .stop()

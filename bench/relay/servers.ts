@@ -16,7 +16,7 @@ export interface ServerProcess {
   params: Record<string, string>
   durable: boolean
   /** CPU time (user + system) the server process has used so far, in milliseconds. */
-  cpuMs(): Promise<{ cpuMs: number; rssBytes: number }>
+  cpuMs(): Promise<{ cpuMs: number; rssBytes: number; loopP99Ms: number; loopMaxMs: number }>
   /** Closes the server gracefully (the child exits, writing its CPU profile if asked to). */
   stop(): Promise<void>
 }
@@ -54,7 +54,12 @@ export async function startServerProcess(
     async cpuMs() {
       send(child, { type: 'cpu' })
       const usage = await waitFor(child, 'cpu', timeoutMs)
-      return { cpuMs: (usage.userUs + usage.systemUs) / 1000, rssBytes: usage.rssBytes }
+      return {
+        cpuMs: (usage.userUs + usage.systemUs) / 1000,
+        rssBytes: usage.rssBytes,
+        loopP99Ms: usage.loopP99Ms,
+        loopMaxMs: usage.loopMaxMs,
+      }
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return
