@@ -18,6 +18,8 @@ export interface ConnectionOptions {
   remote: string
   logger: Logger
   maxMessageBytes: number
+  /** Unsent output above which the peer counts as too slow (read at each send). */
+  maxBufferedBytes: () => number
   rateLimit: RateLimitOptions
   /** Receives every valid message, in order. */
   onMessage: (connection: RelayConnection, message: InboundMessage) => void
@@ -30,6 +32,9 @@ function closeReason(text: string): string {
 }
 
 let nextConnectionId = 1
+
+/** How long a slow consumer gets to read its close frame before its socket is cut. */
+const SLOW_CONSUMER_GRACE_MS = 5_000
 
 /** One client socket in a room: validates and rate-limits what it sends, sends what it gets. */
 export class RelayConnection {
@@ -104,6 +109,18 @@ export class RelayConnection {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return
     this.lastSentAt = Date.now()
     this.ws.send(message)
+    const buffered = this.ws.bufferedAmount
+    if (buffered > this.options.maxBufferedBytes()) {
+      this.options.logger.warn('relay: slow consumer closed', {
+        room: this.room,
+        connection: this.id,
+        remote: this.options.remote,
+        bufferedBytes: buffered,
+      })
+      this.close(CloseCode.tryAgainLater, `slow_consumer: ${buffered} bytes waiting to be read`)
+      // The close frame queues behind what the peer is not reading: don't hold that memory long.
+      setTimeout(() => this.ws.terminate(), SLOW_CONSUMER_GRACE_MS).unref()
+    }
   }
 
   /** Tells a Loupe client that a message was rejected, logs it, and closes if the kind asks. */

@@ -22,6 +22,11 @@ export interface RelaySettings extends RoomSettings {
   keepAliveMs: number
   /** Ping every connection this often; one that missed the previous pong is terminated. */
   pingIntervalMs: number
+  /**
+   * A connection whose unsent output grows past this (it reads too slowly) is closed with 1013, so
+   * one slow peer cannot make the server buffer without bound; y-websocket reconnects and resyncs.
+   */
+  maxBufferedBytes: number
   rateLimit: RateLimitOptions
 }
 
@@ -32,6 +37,7 @@ export const DEFAULT_RELAY_SETTINGS: RelaySettings = {
   maxQueuedPerConnection: 1_000,
   keepAliveMs: 12_000,
   pingIntervalMs: 30_000,
+  maxBufferedBytes: 64 * 1024 * 1024,
   rateLimit: {
     messagesPerSecond: 1_000,
     messageBurst: 3_000,
@@ -132,6 +138,7 @@ export class Relay implements RoomAccess {
       remote,
       logger: this.options.logger,
       maxMessageBytes: this.options.maxMessageBytes,
+      maxBufferedBytes: () => this.settings.maxBufferedBytes,
       rateLimit: this.settings.rateLimit,
       onMessage: (from, message) => room.receive(from, message),
     })
