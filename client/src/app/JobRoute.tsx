@@ -10,7 +10,7 @@ import { Shell } from './Shell'
 
 /**
  * `#/project/<id>/job/<jobId>`. PLACEHOLDER LAYOUT for the editor engineer: the images of the
- * job on the left, `<EditorSlot>` (the editor) on the right. Loading, offline and error states
+ * job on the left, `<JobEditor>` (the editor) on the right. Loading, offline and error states
  * are handled here; the editor gets ready documents.
  */
 export function JobRoute({

@@ -1,9 +1,9 @@
-// The editor mounted in the app's job route: adapts the route's props (EditorSlotProps) to the
+// The editor mounted in the app's job route: adapts the route's props (JobEditorProps) to the
 // Editor's, with images from the local blob store and presence from the job room's awareness.
 
 import { useCallback, useMemo } from 'react'
-import type { ImageRecord } from '@loupe/model'
-import type { EditorSlotProps } from '../app/EditorSlot'
+import type { ImageRecord, JobDocument, ProjectDocument } from '@loupe/model'
+import type { RoomSession } from '../sync/room'
 import { useImageServices } from '../data/hooks'
 import type { EditorUser } from './controller'
 import { Editor } from './Editor'
@@ -17,7 +17,22 @@ function localUser(state: Record<string, unknown> | null): EditorUser {
   }
 }
 
-export function JobEditor(props: EditorSlotProps) {
+/** What the editor gets from the job route. */
+export interface JobEditorProps {
+  projectId: string
+  jobId: string
+  project: ProjectDocument
+  job: JobDocument
+  /** The job's images in order (DESIGN.md §2: natural order of name). */
+  images: readonly ImageRecord[]
+  imageIndex: number
+  onImageIndexChange: (index: number) => void
+  /** The job room: `session.awareness` / `session.setPresence` for cursors and selection. */
+  session: RoomSession
+  readOnly: boolean
+}
+
+export function JobEditor(props: JobEditorProps) {
   const { images, imageIndex, onImageIndexChange, session } = props
   const { blobs } = useImageServices()
   const loadImage = useCallback((image: ImageRecord) => blobs.get(image.sha256), [blobs])

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react'
 import type { EditorController } from './controller'
 import { runAction } from './actions'
 import { tooltipFor } from './keymap'
@@ -61,44 +62,50 @@ export function Toolbar({ controller }: { controller: EditorController }) {
         </label>
       )}
       <span className="ed-spacer" />
-      <button
-        type="button"
-        className="ed-tool"
-        title={tooltipFor('edit.undo')}
-        aria-label="Undo"
+      <ActionButton
+        controller={controller}
+        action="edit.undo"
+        label="Undo"
         disabled={readOnly || !undo?.canUndo()}
-        onClick={() => runAction(controller, 'edit.undo')}
       >
         <Icon name="undo" />
-      </button>
-      <button
-        type="button"
-        className="ed-tool"
-        title={tooltipFor('edit.redo')}
-        aria-label="Redo"
+      </ActionButton>
+      <ActionButton
+        controller={controller}
+        action="edit.redo"
+        label="Redo"
         disabled={readOnly || !undo?.canRedo()}
-        onClick={() => runAction(controller, 'edit.redo')}
       >
         <Icon name="redo" />
-      </button>
-      <button
-        type="button"
-        className="ed-tool"
-        title={tooltipFor('view.fit')}
-        aria-label="Fit"
-        onClick={() => runAction(controller, 'view.fit')}
-      >
+      </ActionButton>
+      <ActionButton controller={controller} action="view.fit" label="Fit">
         <Icon name="fit" />
-      </button>
-      <button
-        type="button"
-        className="ed-tool"
-        title={tooltipFor('view.help')}
-        aria-label="Keyboard shortcuts"
-        onClick={() => runAction(controller, 'view.help')}
-      >
+      </ActionButton>
+      <ActionButton controller={controller} action="view.help" label="Keyboard shortcuts">
         ?
-      </button>
+      </ActionButton>
     </div>
+  )
+}
+
+/** A toolbar button that runs one key-map action; its tooltip names the action's keys. */
+function ActionButton(props: {
+  controller: EditorController
+  action: string
+  label: string
+  disabled?: boolean
+  children: ReactNode
+}) {
+  return (
+    <button
+      type="button"
+      className="ed-tool"
+      title={tooltipFor(props.action)}
+      aria-label={props.label}
+      disabled={props.disabled}
+      onClick={() => runAction(props.controller, props.action)}
+    >
+      {props.children}
+    </button>
   )
 }

@@ -65,26 +65,8 @@ export function ObjectsPanel({ controller }: { controller: EditorController }) {
                     </option>
                   ))}
               </select>
-              <button
-                type="button"
-                className="ed-icon"
-                aria-pressed={hidden}
-                title={tooltipFor('object.hide')}
-                aria-label={hidden ? 'Show' : 'Hide'}
-                onClick={() => toggleView(controller, 'hidden', shape.id)}
-              >
-                <Icon name={hidden ? 'eyeOff' : 'eye'} size={15} />
-              </button>
-              <button
-                type="button"
-                className="ed-icon"
-                aria-pressed={locked}
-                title={tooltipFor('object.lock')}
-                aria-label={locked ? 'Unlock' : 'Lock'}
-                onClick={() => toggleView(controller, 'locked', shape.id)}
-              >
-                <Icon name={locked ? 'lock' : 'unlock'} size={15} />
-              </button>
+              <ViewToggle controller={controller} which="hidden" on={hidden} shapeId={shape.id} />
+              <ViewToggle controller={controller} which="locked" on={locked} shapeId={shape.id} />
               <button
                 type="button"
                 className="ed-icon danger"
@@ -100,5 +82,44 @@ export function ObjectsPanel({ controller }: { controller: EditorController }) {
         })}
       </ul>
     </section>
+  )
+}
+
+/** Per-user view state toggles: their action (for the tooltip), labels and icons. */
+const VIEW_TOGGLES = {
+  hidden: {
+    action: 'object.hide',
+    onLabel: 'Show',
+    offLabel: 'Hide',
+    onIcon: 'eyeOff',
+    offIcon: 'eye',
+  },
+  locked: {
+    action: 'object.lock',
+    onLabel: 'Unlock',
+    offLabel: 'Lock',
+    onIcon: 'lock',
+    offIcon: 'unlock',
+  },
+} as const
+
+function ViewToggle(props: {
+  controller: EditorController
+  which: keyof typeof VIEW_TOGGLES
+  on: boolean
+  shapeId: string
+}) {
+  const toggle = VIEW_TOGGLES[props.which]
+  return (
+    <button
+      type="button"
+      className="ed-icon"
+      aria-pressed={props.on}
+      title={tooltipFor(toggle.action)}
+      aria-label={props.on ? toggle.onLabel : toggle.offLabel}
+      onClick={() => toggleView(props.controller, props.which, props.shapeId)}
+    >
+      <Icon name={props.on ? toggle.onIcon : toggle.offIcon} size={15} />
+    </button>
   )
 }
