@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: [
       'packages/*/src/**/*.test.ts',
+      'packages/*/test/**/*.test.ts',
       'sync-server/src/**/*.test.ts',
       'sync-server/test/**/*.test.ts',
       'client/src/**/*.test.ts',

@@ -1,11 +1,12 @@
 // Typechecks every workspace with its own tsconfig (DOM for the client, Node for the server,
 // neither for pure packages), then the root files. Exits non-zero on the first failure.
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 
 const projects = [
-  'packages/model',
-  'packages/sync-protocol',
+  ...readdirSync('packages')
+    .sort()
+    .flatMap((name) => [`packages/${name}`, `packages/${name}/test`]),
   'sync-server',
   'worker',
   'client',
