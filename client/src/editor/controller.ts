@@ -3,31 +3,26 @@
 // here beyond the mirror's last read; every write goes through the model.
 
 import {
-  ModelError,
   createLocalUndoManager,
   type ImageRecord,
   type JobDocument,
   type LabelRecord,
   type LocalUndoManager,
   type ProjectDocument,
-  type ShapeInput,
   type ShapeRecord,
   type ShapeType,
 } from '@loupe/model'
-import {
-  HitIndex,
-  handlesFor,
-  type DrawingPreview,
-  type Handle,
-  type RemoteCursor,
-  type RenderShape,
-} from '../canvas'
-import { runAction } from './actions'
-import { bindingFor, type KeyLike } from './keymap'
+import { HitIndex, type Handle, type RemoteCursor, type RenderShape } from '../canvas'
+import { ChangeSource } from './change-source'
+import { EditorOverlay, HANDLE_TOLERANCE } from './editor-overlay'
+import { KeyBindings } from './key-bindings'
+import { dispatchKey } from './key-dispatch'
+import type { KeyLike } from './keymap'
 import { ShapeMirror } from './shape-mirror'
+import { createShape, labelForType, writeShowingErrors, type ShapeDraft } from './shape-writes'
 import { createTool, DRAWING_TOOLS, type ToolId } from './tools'
 import type { Tool } from './tools/state-node'
-import type { CanvasPort, ToolPointer } from './types'
+import type { CanvasPort, EditorPreview, ToolPointer } from './types'
 import { ViewState } from './view-state'
 
 export interface EditorUser {
@@ -44,18 +39,19 @@ export interface EditorControllerOptions {
   project: ProjectDocument
   job: JobDocument
   readOnly: boolean
-  /** Where hidden/locked view state is remembered (localStorage in the app). */
-  storage?: Pick<Storage, 'getItem' | 'setItem'> | null
+  /** Where hidden/locked view state and remapped keys are remembered (localStorage). */
+  storage?: (Pick<Storage, 'getItem' | 'setItem'> & Partial<Pick<Storage, 'removeItem'>>) | null
 }
 
-/** Screen px within which a pointer counts as on a handle or an edge. */
-export const HANDLE_TOLERANCE = 7
+export { HANDLE_TOLERANCE }
 
-export class EditorController {
+export class EditorController extends ChangeSource {
   readonly project: ProjectDocument
   readonly job: JobDocument
   readonly readOnly: boolean
   readonly view: ViewState
+  /** The key map with this browser's remappings. */
+  readonly keys: KeyBindings
   readonly mirror: ShapeMirror
   /** Shapes this user drew in this session: their fixed (immutable) attributes may still be set. */
   readonly createdHere = new Set<string>()
@@ -69,29 +65,31 @@ export class EditorController {
   lastDrawingTool: ToolId = 'rectangle'
   brushSize = 12
   helpOpen = false
+  shortcutsOpen = false
   error: string | null = null
   clipboard: ShapeRecord[] = []
-  remoteCursors: RemoteCursor[] = []
-  /** Bumped on every change React should see (useSyncExternalStore snapshot). */
-  version = 0
   private undoManager: LocalUndoManager | null = null
   private readonly hits = new HitIndex()
   private readonly tools = new Map<ToolId, Tool>()
-  private preview: DrawingPreview | null = null
-  private ghostId: string | null = null
+  private readonly overlay = new EditorOverlay(this)
   private canvas: CanvasPort | null = null
-  private readonly listeners = new Set<() => void>()
   private readonly stops: Array<() => void> = []
 
   constructor(options: EditorControllerOptions) {
+    super()
     this.project = options.project
     this.job = options.job
     this.readOnly = options.readOnly
     this.view = new ViewState(`loupe.view.${options.job.jobId}`, options.storage ?? null)
+    this.keys = new KeyBindings(options.storage ?? null)
     this.mirror = new ShapeMirror(
       this.job,
       (labelId) => this.project.getLabel(labelId)?.color ?? '#888888',
-      () => ({ selectedId: this.selectedId, hidden: this.view.hidden, ghostId: this.ghostId }),
+      () => ({
+        selectedId: this.selectedId,
+        hidden: this.view.hidden,
+        ghostId: this.overlay.ghostId,
+      }),
       [
         {
           setShapes: (shapes) => this.canvas?.setShapes(shapes),
@@ -124,6 +122,7 @@ export class EditorController {
       }),
       this.job.onChange(() => this.changed()),
       this.undoManager.onChange(() => this.changed()),
+      this.keys.subscribe(() => this.changed()),
     )
   }
 
@@ -146,22 +145,8 @@ export class EditorController {
   /** Connects the renderer (or a test double); `null` disconnects. */
   attachCanvas(canvas: CanvasPort | null): void {
     this.canvas = canvas
-    if (canvas) {
-      canvas.setShapes(this.mirror.shapes)
-      this.pushOverlay()
-    }
-  }
-
-  subscribe = (fn: () => void): (() => void) => {
-    this.listeners.add(fn)
-    return () => this.listeners.delete(fn)
-  }
-
-  getVersion = (): number => this.version
-
-  changed(): void {
-    this.version++
-    for (const fn of this.listeners) fn()
+    canvas?.setShapes(this.mirror.shapes)
+    this.overlay.attach(canvas)
   }
 
   setHost(host: EditorHost): void {
@@ -195,10 +180,9 @@ export class EditorController {
     this.imageId = imageId
     this.selectedId = null
     this.selectedVertex = null
-    this.ghostId = null
-    this.preview = null
+    this.overlay.clear()
     this.mirror.setImage(imageId)
-    this.pushOverlay()
+    this.overlay.push()
     this.changed()
   }
 
@@ -233,7 +217,7 @@ export class EditorController {
     this.toolId = id
     if (DRAWING_TOOLS.includes(id)) this.lastDrawingTool = id
     this.selectedVertex = null
-    this.pushOverlay()
+    this.overlay.push()
     this.changed()
   }
 
@@ -251,17 +235,7 @@ export class EditorController {
 
   /** A key press: the active tool state first, then the key map. Returns whether it was used. */
   keyDown(e: KeyLike): boolean {
-    const modKey = e.ctrlKey || e.metaKey
-    if (this.currentTool.keyDown({ key: e.key, shiftKey: e.shiftKey, altKey: e.altKey, modKey }))
-      return true
-    const binding = bindingFor(e)
-    if (!binding || binding.hold) return false
-    if (binding.disabled) {
-      this.showError(binding.disabled)
-      return true
-    }
-    runAction(this, binding.id)
-    return true
+    return dispatchKey(this, e)
   }
 
   /** Esc: cancels the gesture in progress, else clears the selection. */
@@ -289,15 +263,9 @@ export class EditorController {
 
   /** The label a new shape of `type` gets: the active one if it allows the type. */
   labelFor(type: ShapeType): LabelRecord | null {
-    const allows = (l: LabelRecord) => l.type === 'any' || l.type === type
-    const active = this.activeLabelId ? this.project.getLabel(this.activeLabelId) : undefined
-    if (active && allows(active)) return active
-    const other = this.labels.find(allows)
-    if (!other) {
-      this.showError(`No label of this project allows a ${type}.`)
-      return null
-    }
-    return other
+    const label = labelForType(this.project, this.activeLabelId, type)
+    if (!label) this.showError(`No label of this project allows a ${type}.`)
+    return label ?? null
   }
 
   // --- selection, shapes --------------------------------------------------------------------
@@ -311,7 +279,7 @@ export class EditorController {
     this.selectedId = id
     this.selectedVertex = vertex
     this.mirror.refreshView()
-    this.pushOverlay()
+    this.overlay.push()
     this.changed()
   }
 
@@ -329,60 +297,31 @@ export class EditorController {
     return this.canvas?.scale ?? 1
   }
 
-  /** The handle of the selected shape under a screen-relative image point, if any. */
+  /** The handle of the selected shape under an image point, if any. */
   handleAt(x: number, y: number): Handle | null {
-    const tol = HANDLE_TOLERANCE / this.scale
-    let best: Handle | null = null
-    let bestD = Infinity
-    for (const h of this.selectionHandles()) {
-      const d = Math.hypot(h.x - x, h.y - y)
-      // Vertices win over edges at equal distance; the closest handle wins.
-      if (d <= tol && d < bestD) {
-        best = h
-        bestD = d
-      }
-    }
-    return best
+    return this.overlay.handleAt(x, y)
   }
 
   /** Runs a model write; a ModelError is shown to the user instead of thrown. */
   write<T>(fn: () => T): T | undefined {
-    try {
-      const result = fn()
-      if (this.error) {
-        this.error = null
-        this.changed()
-      }
-      return result
-    } catch (error) {
-      if (error instanceof ModelError) {
-        this.showError(error.message)
-        return undefined
-      }
-      throw error
-    }
+    return writeShowingErrors(this, fn)
   }
 
   /** Adds a shape of the active label to the current image and selects it. */
-  createShape(
-    input: Pick<ShapeInput, 'type' | 'points'> & Partial<ShapeInput>,
-    label?: LabelRecord | null,
-  ): ShapeRecord | undefined {
-    const imageId = this.imageId
-    const chosen = label ?? this.labelFor(input.type)
-    if (!imageId || !chosen) return undefined
-    const shape = this.write(() =>
-      this.job.addShape({ imageId, labelId: chosen.id, source: 'manual', ...input }),
-    )
-    if (shape) {
-      this.createdHere.add(shape.id)
-      this.select(shape.id)
-    }
-    return shape
+  createShape(input: ShapeDraft, label?: LabelRecord | null): ShapeRecord | undefined {
+    return createShape(this, input, label)
   }
 
   setHelpOpen(open: boolean): void {
     this.helpOpen = open
+    if (open) this.shortcutsOpen = false
+    this.changed()
+  }
+
+  /** The dialog where keys are remapped (it replaces the help dialog while open). */
+  setShortcutsOpen(open: boolean): void {
+    this.shortcutsOpen = open
+    if (open) this.helpOpen = false
     this.changed()
   }
 
@@ -394,62 +333,38 @@ export class EditorController {
   // --- overlay ------------------------------------------------------------------------------
 
   /** What a tool draws on the overlay while a gesture is under way. */
-  setPreview(preview: DrawingPreview | null): void {
-    this.preview = preview
-    this.pushOverlay()
+  setPreview(preview: EditorPreview | null): void {
+    this.overlay.preview = preview
+    this.overlay.push()
   }
 
   /** Hides a shape from the annotation layer while the overlay shows it being dragged. */
   setGhost(id: string | null): void {
-    if (id === this.ghostId) return
-    this.ghostId = id
+    if (id === this.overlay.ghostId) return
+    this.overlay.ghostId = id
     this.mirror.refreshView()
   }
 
+  get remoteCursors(): readonly RemoteCursor[] {
+    return this.overlay.remoteCursors
+  }
+
   setRemoteCursors(cursors: RemoteCursor[]): void {
-    this.remoteCursors = cursors
-    this.pushOverlay()
+    this.overlay.remoteCursors = cursors
+    this.overlay.push()
   }
 
   /** Recomputes handles (their rotate stem depends on the zoom). */
   refreshOverlay(): void {
-    this.pushOverlay()
-  }
-
-  private selectionHandles(): Handle[] {
-    const shape = this.selected
-    if (!shape || this.toolId !== 'select' || !this.canEdit(shape.id)) return []
-    if (this.view.hidden.has(shape.id) || shape.type === 'mask') return []
-    const drawn: RenderShape =
-      this.ghostId === shape.id && this.preview
-        ? { id: shape.id, ...this.preview }
-        : {
-            id: shape.id,
-            type: shape.type,
-            points: shape.points,
-            rotation: shape.rotation,
-            color: '',
-          }
-    return handlesFor(drawn, this.scale)
-  }
-
-  private pushOverlay(): void {
-    if (!this.canvas) return
-    const shape = this.selected
-    const color = shape ? this.project.getLabel(shape.labelId)?.color : undefined
-    this.canvas.setOverlay({
-      handles: this.selectionHandles(),
-      handleColor: color ?? '#3380ff',
-      preview: this.preview,
-      cursors: this.remoteCursors,
-    })
+    this.overlay.push()
   }
 
   private validateSelection(): void {
-    if (this.selectedId && !this.mirror.get(this.selectedId)) {
+    if (!this.selectedId) return
+    if (!this.mirror.get(this.selectedId)) {
       this.selectedId = null
       this.selectedVertex = null
-      this.pushOverlay()
-    } else if (this.selectedId) this.pushOverlay()
+    }
+    this.overlay.push()
   }
 }

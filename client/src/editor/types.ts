@@ -1,7 +1,7 @@
 // Plain event and port types shared by the editor controller and its tools. Nothing here knows
 // about the DOM, so tools can be driven by synthetic events in tests.
 
-import type { DrawingPreview, OverlayState, RenderShape } from '../canvas'
+import type { DrawingPreview, OverlayState, RenderShape, RleMask } from '../canvas'
 
 /** A pointer event as tools see it: image pixels plus screen (CSS px) for tolerances. */
 export interface ToolPointer {
@@ -40,6 +40,11 @@ export interface OverlaySink {
 }
 
 export type { DrawingPreview }
+
+/** A gesture's preview; a mask carries its pixels (stretched over `points`, nearest sampled). */
+export interface EditorPreview extends DrawingPreview {
+  mask?: RleMask
+}
 
 /** The canvas as the controller drives it. */
 export interface CanvasPort extends ShapeSink, OverlaySink {
