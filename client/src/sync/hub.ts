@@ -1,7 +1,10 @@
 import type { Rejection } from '@loupe/sync-protocol'
 import type { LocalUser } from './identity'
-import { roomsWithPending } from './pending-store'
+import { PendingStore, roomsWithPending } from './pending-store'
 import { RoomSession } from './room'
+import type { LocalStoreOptions } from './local-store'
+import { tabLiveness } from './tabs'
+import type { TabLiveness } from './tabs'
 import { combineStatus } from './status'
 import type { SyncStatus } from './status'
 
@@ -15,6 +18,10 @@ export interface HubOptions {
   window?: Window
   /** How long a released room with nothing pending stays open, in case it is opened again. */
   lingerMs?: number
+  /** Which tabs are open (default: Web Locks). */
+  tabs?: TabLiveness
+  /** Options of each room's IndexedDB copy. */
+  localStore?: LocalStoreOptions
 }
 
 interface Entry {
@@ -37,9 +44,14 @@ export class DocumentHub {
   #rejections: string[] = []
   #destroyed = false
   #cleanup: (() => void)[] = []
+  readonly #tabs: TabLiveness
+  readonly #pending: PendingStore
 
   constructor(private readonly options: HubOptions) {
     this.#user = options.user
+    this.#tabs = options.tabs ?? tabLiveness()
+    this.#pending = new PendingStore(options.storage, this.#tabs, options.window)
+    this.#cleanup.push(() => this.#tabs.destroy())
     this.#status = combineStatus([], this.#browserOnline())
     const win = options.window
     if (win) {
@@ -71,7 +83,8 @@ export class DocumentHub {
         wsUrl: this.options.wsUrl,
         token: this.options.token,
         user: this.#user,
-        storage: this.options.storage,
+        pendingStore: this.#pending,
+        ...(this.options.localStore ? { localStore: this.options.localStore } : {}),
         isBrowserOnline: () => this.#browserOnline(),
         onRejection: (r, rejection) => this.#rejected(r, rejection),
       })
@@ -140,13 +153,14 @@ export class DocumentHub {
 
   destroy(): void {
     this.#destroyed = true
-    for (const fn of this.#cleanup) fn()
     for (const entry of this.#entries.values()) {
       if (entry.timer) clearTimeout(entry.timer)
       entry.unsubscribe()
       entry.session.destroy()
     }
     this.#entries.clear()
+    // last: other tabs may take over this tab's saved counts once its lock is released
+    for (const fn of this.#cleanup) fn()
     this.#listeners.clear()
   }
 

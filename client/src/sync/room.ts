@@ -1,11 +1,13 @@
 import * as Y from 'yjs'
-import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import { Awareness } from 'y-protocols/awareness'
-import { attachPendingTracker } from '@loupe/sync-protocol'
-import type { PendingTracker, Rejection, TrackedProvider } from '@loupe/sync-protocol'
+import { PendingTracker, attachPendingTracker } from '@loupe/sync-protocol'
+import type { Rejection, TrackedProvider } from '@loupe/sync-protocol'
+import { sendWhenDurable } from './durable-sending'
 import type { LocalUser } from './identity'
-import { loadTracker, saveTracker } from './pending-store'
+import { LocalDocumentStore } from './local-store'
+import type { LocalStoreOptions } from './local-store'
+import type { PendingStore } from './pending-store'
 import { connectionOf } from './status'
 import type { Peer, RoomStatus } from './status'
 import { reportStorageError } from './storage-errors'
@@ -16,7 +18,12 @@ export interface RoomOptions {
   wsUrl: string
   token: string
   user: LocalUser
-  storage: Storage
+  /** This tab's pending counts in localStorage (shared by the hub's rooms). */
+  pendingStore: PendingStore
+  /** Options of the IndexedDB copy (tests: idle scheduling, compaction threshold). */
+  localStore?: LocalStoreOptions
+  /** Tests: the WebSocket class (y-websocket's `WebSocketPolyfill`), and no BroadcastChannel. */
+  webSocket?: { WebSocketPolyfill: typeof WebSocket; disableBc?: boolean }
   /** Whether the browser reports a network (navigator.onLine). */
   isBrowserOnline: () => boolean
   /** A write the server refused: shown to the user. */
@@ -34,16 +41,17 @@ export interface PresenceState {
 export const localDatabaseName = (room: string) => `loupe:${room}`
 
 /**
- * One open document: a Y.Doc loaded from IndexedDB first (y-indexeddb), then connected to the
- * relay (stock y-websocket with Loupe acks), with its pending-change count and presence.
+ * One open document: a Y.Doc loaded from IndexedDB first (LocalDocumentStore, y-indexeddb's
+ * layout), then connected to the relay (stock y-websocket with Loupe acks; local changes are sent
+ * once durable in IndexedDB), with its pending-change count and presence.
  */
 export class RoomSession {
   readonly room: string
   readonly doc = new Y.Doc()
   readonly awareness: Awareness
-  readonly persistence: IndexeddbPersistence
+  readonly persistence: LocalDocumentStore
   readonly provider: WebsocketProvider
-  readonly tracker: PendingTracker
+  readonly tracker = new PendingTracker()
   /** Resolves once the IndexedDB copy is in the document. */
   readonly whenLocal: Promise<void>
   /** Model wrappers and other per-document singletons (see hooks). */
@@ -56,6 +64,8 @@ export class RoomSession {
   #saveQueued = false
   #destroyed = false
   #detach: () => void
+  #detachSending: () => void
+  #detachPending: () => void
 
   constructor(private readonly options: RoomOptions) {
     this.room = options.room
@@ -64,20 +74,32 @@ export class RoomSession {
       user: { id: options.user.id, name: options.user.name, color: options.user.color },
       image: null,
     } satisfies PresenceState)
-    this.tracker = loadTracker(options.storage, this.room)
-    this.persistence = new IndexeddbPersistence(localDatabaseName(this.room), this.doc)
+    this.persistence = new LocalDocumentStore(localDatabaseName(this.room), this.doc, {
+      onError: (error, what) => reportStorageError(error, `${what} in ${this.room}`),
+      ...options.localStore,
+    })
     this.provider = new WebsocketProvider(options.wsUrl, this.room, this.doc, {
       connect: false,
       awareness: this.awareness,
       params: { token: options.token, loupe: '1' },
+      ...options.webSocket,
     })
     this.#detach = attachPendingTracker(this.provider as unknown as TrackedProvider, this.tracker, {
       remoteOrigins: [this.persistence],
+      sendsLater: true,
       onRejection: (rejection) => {
         this.#lastRejection = `The server refused a change (${rejection.code}): ${rejection.message}`
         this.options.onRejection?.(this.room, rejection)
         this.#update()
       },
+    })
+    this.#detachSending = sendWhenDurable(this.provider, this.persistence, this.tracker)
+    // Changes another tab of this room left waiting when it closed: count them here, and resync
+    // so that the server gets them now (this tab had them only through the shared local copy).
+    this.#detachPending = options.pendingStore.attach(this.room, this.tracker, () => {
+      if (this.#destroyed || !this.provider.wsconnected) return
+      this.provider.disconnect()
+      this.provider.connect()
     })
     this.#status = this.#compute()
 
@@ -152,7 +174,9 @@ export class RoomSession {
   destroy(): void {
     if (this.#destroyed) return
     this.#destroyed = true
-    saveTracker(this.options.storage, this.room, this.tracker)
+    this.options.pendingStore.save(this.room, this.tracker)
+    this.#detachPending()
+    this.#detachSending()
     this.#detach()
     this.provider.destroy()
     this.awareness.destroy()
@@ -166,7 +190,7 @@ export class RoomSession {
     this.#saveQueued = true
     queueMicrotask(() => {
       this.#saveQueued = false
-      saveTracker(this.options.storage, this.room, this.tracker)
+      if (!this.#destroyed) this.options.pendingStore.save(this.room, this.tracker)
     })
   }
 

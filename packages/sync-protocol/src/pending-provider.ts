@@ -30,6 +30,11 @@ export interface AttachPendingOptions {
   remoteOrigins?: readonly unknown[]
   /** Called for every rejection the server sends (after the tracker has seen it). */
   onRejection?: (rejection: Rejection) => void
+  /**
+   * Local updates are not sent by the provider when they happen but later, by the caller, who
+   * reports each message with `tracker.sent(updates)` (e.g. once they are durable locally).
+   */
+  sendsLater?: boolean
 }
 
 const SYNC_STEP_1 = 0
@@ -48,7 +53,7 @@ export function attachPendingTracker(
   const remote = new Set<unknown>([provider, ...(options.remoteOrigins ?? [])])
   const onUpdate = (update: Uint8Array, origin: unknown) => {
     if (remote.has(origin)) return
-    const sent = provider.wsconnected && provider.ws?.readyState === OPEN
+    const sent = !options.sendsLater && provider.wsconnected && provider.ws?.readyState === OPEN
     tracker.local(update, sent)
   }
   const onStatus = ({ status }: { status: string }) => {

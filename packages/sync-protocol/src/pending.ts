@@ -58,7 +58,8 @@ const isClock = (n: unknown): n is number => Number.isSafeInteger(n) && (n as nu
  * Counts the local transactions of one room that the server has not yet confirmed as durable
  * (DESIGN.md §3). Feed it:
  * - `local(update, sent)` for each `update` event with a local origin (`sent`: the provider had
- *   an open socket and sent it right away);
+ *   an open socket and sent it right away), and `sent(updates)` when local updates recorded
+ *   with `sent = false` go out later, together in one message (after they are durable locally);
  * - `connected()` / `disconnected()` as the socket opens and closes;
  * - `serverStateVector(sv)` when the server's sync step 1 arrives (the provider answers it with
  *   a sync step 2 that carries every local change the server lacks);
@@ -75,6 +76,8 @@ export class PendingTracker {
   #acked = 0
   #listeners = new Set<(pending: number) => void>()
   #last = 0
+  /** Local updates recorded as not sent yet → their transaction, for `sent`. */
+  #unsent = new WeakMap<Uint8Array, PendingTransaction>()
 
   /** Restores a tracker from `toJSON()` output; anything malformed is skipped. */
   static fromJSON(json: unknown): PendingTracker {
@@ -107,6 +110,19 @@ export class PendingTracker {
     return tracker
   }
 
+  /**
+   * Takes over the unconfirmed transactions of another tracker's snapshot (another tab's, after
+   * it closed): they count here from now on, and are confirmed like this tracker's own (their
+   * changes are in the shared local copy, so the next sync step 2 carries them).
+   */
+  adopt(json: unknown): void {
+    const other = PendingTracker.fromJSON(json)
+    for (const [client, clock] of other.#confirmed) this.#confirm(client, clock)
+    this.#transactions.push(...other.#transactions)
+    this.#prune()
+    this.#changed()
+  }
+
   toJSON(): PendingSnapshot {
     const clients = new Set<number>()
     for (const t of this.#transactions) for (const client of t.clocks.keys()) clients.add(client)
@@ -133,8 +149,25 @@ export class PendingTracker {
     const { clocks, deletes } = summarizeUpdate(update)
     if (clocks.size === 0 && !deletes) return
     if (sent) this.#sent++
-    this.#transactions.push({ clocks, deletes, seq: sent && deletes ? this.#sent : null })
+    const transaction = { clocks, deletes, seq: sent && deletes ? this.#sent : null }
+    this.#transactions.push(transaction)
+    if (!sent) this.#unsent.set(update, transaction)
     this.#changed()
+  }
+
+  /**
+   * These local updates (recorded with `sent = false`) went out together as one update-carrying
+   * message on the current connection: the next durable ack of that message confirms their
+   * deletes. Call it only when the message was handed to an open socket.
+   */
+  sent(updates: readonly Uint8Array[]): void {
+    this.#sent++
+    for (const update of updates) {
+      const t = this.#unsent.get(update)
+      if (!t) continue
+      this.#unsent.delete(update)
+      if (t.deletes && t.seq === null) t.seq = this.#sent
+    }
   }
 
   /** A new connection opened: message counts start again. */
