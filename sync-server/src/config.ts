@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import type { RelaySettings, RelaySettingsInput } from './relay/relay'
 
 export interface LoupeConfig {
   /** TCP port for HTTP + WebSocket (`PORT`, default 8787; 0 picks a free port). */
@@ -23,6 +24,8 @@ export interface LoupeConfig {
   publicUrl: string | null
   /** Log level: `debug` | `info` | `warn` | `error` | `silent` (`LOUPE_LOG`, default info). */
   logLevel: LogLevel
+  /** Relay tuning; each unset value keeps the relay's default (see `RELAY_ENV`). */
+  relay: RelaySettingsInput
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
@@ -47,6 +50,36 @@ function persistedSecret(envValue: string | undefined, file: string, bytes: numb
   const value = randomBytes(bytes).toString('base64url')
   writeFileSync(file, value + '\n', { mode: 0o600 })
   return value
+}
+
+/** Relay settings that can be tuned from the environment, by variable name. */
+export const RELAY_ENV = {
+  LOUPE_COMPACT_AFTER_ENTRIES: 'compactAfterEntries',
+  LOUPE_ROOM_IDLE_MS: 'roomIdleMs',
+  LOUPE_MAX_QUEUED_PER_CONNECTION: 'maxQueuedPerConnection',
+  LOUPE_MAX_BUFFERED_BYTES: 'maxBufferedBytes',
+  LOUPE_KEEPALIVE_MS: 'keepAliveMs',
+  LOUPE_PING_INTERVAL_MS: 'pingIntervalMs',
+} as const satisfies Record<string, keyof RelaySettings>
+
+const RATE_ENV = {
+  LOUPE_RATE_MESSAGES_PER_SECOND: 'messagesPerSecond',
+  LOUPE_RATE_MESSAGE_BURST: 'messageBurst',
+  LOUPE_RATE_BYTES_PER_SECOND: 'bytesPerSecond',
+  LOUPE_RATE_BYTE_BURST: 'byteBurst',
+} as const satisfies Record<string, keyof RelaySettings['rateLimit']>
+
+function relaySettings(env: Record<string, string | undefined>): RelaySettingsInput {
+  const settings: Record<string, unknown> = {}
+  for (const [name, key] of Object.entries(RELAY_ENV)) {
+    if (env[name]) settings[key] = positiveInt(name, env[name], 0)
+  }
+  const rate: Partial<RelaySettings['rateLimit']> = {}
+  for (const [name, key] of Object.entries(RATE_ENV)) {
+    if (env[name]) rate[key] = positiveInt(name, env[name], 0)
+  }
+  if (Object.keys(rate).length > 0) settings.rateLimit = rate
+  return settings as RelaySettingsInput
 }
 
 export function loadConfig(
@@ -76,5 +109,6 @@ export function loadConfig(
       positiveInt('LOUPE_MAX_IMAGE_BYTES', env.LOUPE_MAX_IMAGE_BYTES, 200 * 1024 * 1024),
     publicUrl: overrides.publicUrl ?? env.LOUPE_PUBLIC_URL ?? null,
     logLevel,
+    relay: overrides.relay ?? relaySettings(env),
   }
 }

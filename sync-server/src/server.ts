@@ -49,6 +49,7 @@ export async function startServer(options: StartOptions = {}): Promise<LoupeServ
     meta,
     logger,
     maxMessageBytes: config.maxMessageBytes,
+    settings: config.relay,
   })
   const app = createApp({ config, tokens, meta, blobs, rooms: relay, logger })
 

@@ -46,6 +46,11 @@ export const DEFAULT_RELAY_SETTINGS: RelaySettings = {
   },
 }
 
+/** Settings as given: any subset, including part of the rate limit. */
+export type RelaySettingsInput = Partial<Omit<RelaySettings, 'rateLimit'>> & {
+  rateLimit?: Partial<RateLimitOptions>
+}
+
 export interface RelayOptions {
   store: DocumentStore
   tokens: TokenService
@@ -53,7 +58,7 @@ export interface RelayOptions {
   logger: Logger
   /** Largest accepted message; a larger one closes the socket with 4413. */
   maxMessageBytes: number
-  settings?: Partial<RelaySettings>
+  settings?: RelaySettingsInput
 }
 
 /**
