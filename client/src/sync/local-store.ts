@@ -5,9 +5,9 @@ import * as Y from 'yjs'
  * key → Yjs v1 update, and `custom`), so copies written by y-indexeddb load here and the other
  * way round. What it adds (DESIGN.md §3):
  * - every local change is written in a transaction whose commit is reported (`onDurable`), so
- *   the socket sends a change only after it is durable here; one write is in flight at a time
- *   and what arrives meanwhile goes into the next one (a drag or typing costs one transaction
- *   per commit, not one per keystroke);
+ *   the socket sends a change only after it is durable here; the changes of one task go into one
+ *   write, one write is in flight at a time and what arrives meanwhile goes into the next one
+ *   (fast typing or a drag costs one transaction per commit, not one per event);
  * - the stored log is compacted to one snapshot, when idle, after a load that found more than
  *   one entry and once the log grows past `compactAfter` entries, so the next load applies one
  *   update instead of replaying a log;
@@ -193,7 +193,8 @@ export class LocalDocumentStore {
   #onUpdate = (update: Uint8Array, origin: unknown) => {
     if (origin === this || this.#destroyed) return
     this.#queue.push({ update, origin })
-    this.#startWrite()
+    // at the end of the task: every change of this task goes into one write
+    if (this.#queue.length === 1) queueMicrotask(() => this.#startWrite())
   }
 
   #startWrite(): void {
