@@ -35,3 +35,14 @@ export { exportReport } from './report'
 export { detectFormat, getFormat, listFormats, registerFormat } from './registry'
 export type { Detection } from './registry'
 export { BUILTIN_FORMATS } from './builtin'
+export { planImport, projectToDataset } from './project'
+export type {
+  ImportPlan,
+  ImportSummary,
+  ImportTarget,
+  NewImage,
+  PlanImportOptions,
+  ProjectToDatasetOptions,
+  RoomUpdate,
+  SubsetMode,
+} from './project'
