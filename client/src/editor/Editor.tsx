@@ -4,6 +4,7 @@ import type { ImageRecord, JobDocument, ProjectDocument } from '@loupe/model'
 import { CanvasView } from './CanvasView'
 import { EditorController, type EditorUser } from './controller'
 import { HelpDialog } from './HelpDialog'
+import { ShortcutsDialog } from './ShortcutsDialog'
 import { AttributesPanel } from './panels/AttributesPanel'
 import { ImageStrip } from './panels/ImageStrip'
 import { LabelsPanel } from './panels/LabelsPanel'
@@ -115,7 +116,19 @@ export function Editor(props: EditorProps) {
       {props.imageStrip !== false && (
         <ImageStrip controller={controller} peers={peers} renderThumbnail={props.renderThumbnail} />
       )}
-      {controller.helpOpen && <HelpDialog onClose={() => controller.setHelpOpen(false)} />}
+      {controller.helpOpen && (
+        <HelpDialog
+          keys={controller.keys}
+          onClose={() => controller.setHelpOpen(false)}
+          onCustomize={() => controller.setShortcutsOpen(true)}
+        />
+      )}
+      {controller.shortcutsOpen && (
+        <ShortcutsDialog
+          keys={controller.keys}
+          onClose={() => controller.setShortcutsOpen(false)}
+        />
+      )}
     </div>
   )
 }

@@ -1,10 +1,27 @@
 import { useEffect, useRef } from 'react'
-import { KEYMAP, formatKey, type ActionGroup } from './keymap'
+import type { KeyBindings } from './key-bindings'
+import { ACTION_GROUPS, formatKey, type KeyBinding } from './keymap'
 
-const GROUPS: ActionGroup[] = ['Tools', 'Labels', 'Navigation', 'Objects', 'Edit', 'View']
+/** Labels 1–9 collapse into one row while they have their default keys. */
+function labelRows(rows: KeyBinding[], keys: KeyBindings): KeyBinding[] {
+  if (rows.some((b) => keys.isCustomized(b.id))) return rows
+  return [
+    {
+      ...rows[0]!,
+      id: 'labels',
+      keys: ['1', '9'],
+      label: 'Choose label 1–9 (relabels the selected object)',
+    },
+  ]
+}
 
-/** Every shortcut of the key map, by group. */
-export function HelpDialog({ onClose }: { onClose: () => void }) {
+/** Every shortcut of the user's key map, by group. */
+export function HelpDialog(props: {
+  keys: KeyBindings
+  onClose: () => void
+  onCustomize: () => void
+}) {
+  const { keys, onClose } = props
   const ref = useRef<HTMLDialogElement>(null)
   useEffect(() => {
     const dialog = ref.current
@@ -20,25 +37,18 @@ export function HelpDialog({ onClose }: { onClose: () => void }) {
     >
       <header>
         <h2>Keyboard shortcuts</h2>
+        <span className="ed-spacer" />
+        <button type="button" className="ed-text-button" onClick={props.onCustomize}>
+          Change shortcuts…
+        </button>
         <button type="button" onClick={onClose} aria-label="Close">
           ✕
         </button>
       </header>
       <div className="ed-help-groups">
-        {GROUPS.map((group) => {
-          const rows = KEYMAP.filter((b) => b.group === group)
-          // 1–9 collapse into one row.
-          const shown =
-            group === 'Labels'
-              ? [
-                  {
-                    ...rows[0]!,
-                    id: 'labels',
-                    keys: ['1', '9'],
-                    label: 'Choose label 1–9 (relabels the selected object)',
-                  },
-                ]
-              : rows
+        {ACTION_GROUPS.map((group) => {
+          const rows = keys.bindings.filter((b) => b.group === group)
+          const shown = group === 'Labels' ? labelRows(rows, keys) : rows
           return (
             <section key={group}>
               <h3>{group}</h3>
@@ -50,6 +60,8 @@ export function HelpDialog({ onClose }: { onClose: () => void }) {
                         <>
                           <kbd>1</kbd>–<kbd>9</kbd>
                         </>
+                      ) : b.keys.length === 0 ? (
+                        <span className="ed-muted">none</span>
                       ) : (
                         b.keys.map((k, i) => (
                           <span key={k}>

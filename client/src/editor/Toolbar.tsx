@@ -1,7 +1,6 @@
 import type { ReactNode } from 'react'
 import type { EditorController } from './controller'
 import { runAction } from './actions'
-import { tooltipFor } from './keymap'
 import type { ToolId } from './tools'
 import { Icon } from './icons'
 
@@ -28,7 +27,8 @@ export function Toolbar({ controller }: { controller: EditorController }) {
         const sam = t.id === 'sam'
         const disabled = sam || (readOnly && t.id !== 'select')
         const tip =
-          tooltipFor(`tool.${t.id}`) + (readOnly && !sam && t.id !== 'select' ? ' — view only' : '')
+          controller.keys.tooltip(`tool.${t.id}`) +
+          (readOnly && !sam && t.id !== 'select' ? ' — view only' : '')
         return (
           <button
             key={t.id}
@@ -48,7 +48,7 @@ export function Toolbar({ controller }: { controller: EditorController }) {
       {brush && (
         <label
           className="ed-brush"
-          title={`${tooltipFor('brush.smaller')} · ${tooltipFor('brush.larger')}`}
+          title={`${controller.keys.tooltip('brush.smaller')} · ${controller.keys.tooltip('brush.larger')}`}
         >
           <span>Brush</span>
           <input
@@ -81,6 +81,9 @@ export function Toolbar({ controller }: { controller: EditorController }) {
       <ActionButton controller={controller} action="view.fit" label="Fit">
         <Icon name="fit" />
       </ActionButton>
+      <ActionButton controller={controller} action="view.shortcuts" label="Change shortcuts">
+        <Icon name="keyboard" />
+      </ActionButton>
       <ActionButton controller={controller} action="view.help" label="Keyboard shortcuts">
         ?
       </ActionButton>
@@ -100,7 +103,7 @@ function ActionButton(props: {
     <button
       type="button"
       className="ed-tool"
-      title={tooltipFor(props.action)}
+      title={props.controller.keys.tooltip(props.action)}
       aria-label={props.label}
       disabled={props.disabled}
       onClick={() => runAction(props.controller, props.action)}

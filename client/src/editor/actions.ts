@@ -38,6 +38,8 @@ export function runAction(editor: EditorController, id: string): void {
       return editor.fit()
     case 'view.help':
       return editor.setHelpOpen(!editor.helpOpen)
+    case 'view.shortcuts':
+      return editor.setShortcutsOpen(!editor.shortcutsOpen)
     case 'object.next':
       return cycle(editor, 1)
     case 'object.previous':

@@ -4,6 +4,16 @@
 
 export type ActionGroup = 'Tools' | 'Labels' | 'Navigation' | 'Objects' | 'Edit' | 'View'
 
+/** The groups in the order the help and shortcuts dialogs list them. */
+export const ACTION_GROUPS: readonly ActionGroup[] = [
+  'Tools',
+  'Labels',
+  'Navigation',
+  'Objects',
+  'Edit',
+  'View',
+]
+
 export interface KeyBinding {
   id: string
   keys: string[]
@@ -52,6 +62,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { id: 'view.fit', keys: ['0'], label: 'Fit the image to the view', group: 'View' },
   { id: 'view.pan', keys: ['space'], label: 'Pan (hold and drag)', group: 'View', hold: true },
   { id: 'view.help', keys: ['?'], label: 'Keyboard shortcuts', group: 'View' },
+  { id: 'view.shortcuts', keys: [], label: 'Change keyboard shortcuts', group: 'View' },
   { id: 'object.next', keys: ['tab'], label: 'Next object', group: 'Objects' },
   { id: 'object.previous', keys: ['shift+tab'], label: 'Previous object', group: 'Objects' },
   { id: 'object.delete', keys: ['delete', 'backspace'], label: 'Delete', group: 'Objects' },

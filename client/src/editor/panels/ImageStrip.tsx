@@ -1,7 +1,6 @@
 import type { ReactNode } from 'react'
 import type { ImageRecord } from '@loupe/model'
 import type { EditorController } from '../controller'
-import { tooltipFor } from '../keymap'
 import type { RemotePeer } from '../presence'
 
 /** The job's images in order, the current one marked, with who else is on each. */
@@ -24,7 +23,7 @@ export function ImageStrip({
       <button
         type="button"
         className="ed-tool"
-        title={tooltipFor('image.previous')}
+        title={controller.keys.tooltip('image.previous')}
         aria-label="Previous image"
         disabled={index <= 0}
         onClick={() => index > 0 && controller.goToImage(images[index - 1]!.id)}
@@ -71,7 +70,7 @@ export function ImageStrip({
       <button
         type="button"
         className="ed-tool"
-        title={tooltipFor('image.next')}
+        title={controller.keys.tooltip('image.next')}
         aria-label="Next image"
         disabled={index < 0 || index >= images.length - 1}
         onClick={() => index < images.length - 1 && controller.goToImage(images[index + 1]!.id)}

@@ -12,20 +12,22 @@ export function LabelsPanel({ controller }: { controller: EditorController }) {
       <ul className="ed-list" data-testid="labels-panel">
         {labels.map((label, i) => {
           const active = label.id === controller.activeLabelId
+          const keys = i < 9 ? controller.keys.keysOf(`label.${i + 1}`) : []
+          const shown = keys.map((k) => formatKey(k)).join(' / ')
           return (
             <li key={label.id}>
               <button
                 type="button"
                 className={active ? 'ed-row active' : 'ed-row'}
                 aria-pressed={active}
-                title={i < 9 ? `Choose ${label.name} (${formatKey(String(i + 1))})` : label.name}
+                title={shown ? `Choose ${label.name} (${shown})` : label.name}
                 onClick={() =>
                   i < 9
                     ? runAction(controller, `label.${i + 1}`)
                     : controller.setActiveLabel(label.id)
                 }
               >
-                <span className="ed-key">{i < 9 ? i + 1 : ''}</span>
+                <span className="ed-key">{keys[0] ? formatKey(keys[0]) : ''}</span>
                 <span className="ed-swatch" style={{ background: label.color }} />
                 <span className="ed-name">{label.name}</span>
                 <span className="ed-muted">{label.type === 'any' ? '' : label.type}</span>

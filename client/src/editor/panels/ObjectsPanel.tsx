@@ -2,7 +2,6 @@ import type { ShapeType } from '@loupe/model'
 import { deleteShape, relabel, toggleView } from '../actions'
 import type { EditorController } from '../controller'
 import { Icon } from '../icons'
-import { tooltipFor } from '../keymap'
 
 /** Short names that fit the narrow panel (the full type is the tooltip). */
 const SHORT_NAMES: Record<ShapeType, string> = {
@@ -70,7 +69,7 @@ export function ObjectsPanel({ controller }: { controller: EditorController }) {
               <button
                 type="button"
                 className="ed-icon danger"
-                title={tooltipFor('object.delete')}
+                title={controller.keys.tooltip('object.delete')}
                 aria-label="Delete"
                 disabled={!editable}
                 onClick={() => deleteShape(controller, shape.id)}
@@ -115,7 +114,7 @@ function ViewToggle(props: {
       type="button"
       className="ed-icon"
       aria-pressed={props.on}
-      title={tooltipFor(toggle.action)}
+      title={props.controller.keys.tooltip(toggle.action)}
       aria-label={props.on ? toggle.onLabel : toggle.offLabel}
       onClick={() => toggleView(props.controller, props.which, props.shapeId)}
     >
