@@ -85,4 +85,10 @@ export interface FormatModule {
   read(files: FileTree, options?: ReadOptions): Dataset | Promise<Dataset>
   /** Writes the dataset; the report lists what the format could not hold. */
   write(dataset: Dataset, options?: WriteOptions): FileTree | Promise<FileTree>
+  /**
+   * Report entries the static capabilities cannot express, because what happens depends on the
+   * dataset (e.g. Ultralytics writes boxes as polygons when a dataset has polygons). Optional;
+   * `exportReport` adds them after the entries derived from `capabilities`.
+   */
+  report?(dataset: Dataset): ReportEntry[]
 }

@@ -69,5 +69,8 @@ export function exportReport(format: FormatModule, dataset: Dataset): ExportRepo
       }
     }
   }
+  for (const entry of format.report?.(dataset) ?? []) {
+    tally.add(entry.kind, entry.what, entry.detail, entry.count)
+  }
   return { format: format.id, images: dataset.images.length, annotations, entries: tally.entries() }
 }

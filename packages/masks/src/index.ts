@@ -12,3 +12,5 @@ export {
   shapeRleToImage,
 } from './rle'
 export type { Bitmap, PixelBox, Rle } from './rle'
+export { fillPolygon, polygonToMask } from './polygon-fill'
+export { bitmapOutlines, maskToPolygons } from './mask-outline'
