@@ -96,3 +96,25 @@ export function near(points: readonly number[], expected: readonly number[], tol
     points.every((v, i) => Math.abs(v - expected[i]!) <= tolerance)
   )
 }
+
+/**
+ * The colour [r, g, b] the page shows at page coordinates (x, y): a screenshot decoded in the
+ * page (WebGL canvases cannot be read back once composited).
+ */
+export async function pixelAt(page: Page, x: number, y: number): Promise<number[]> {
+  const png = (await page.screenshot()).toString('base64')
+  return page.evaluate(
+    async ({ png, x, y }) => {
+      const img = new Image()
+      img.src = `data:image/png;base64,${png}`
+      await img.decode()
+      const canvas = document.createElement('canvas')
+      canvas.width = img.width
+      canvas.height = img.height
+      const ctx = canvas.getContext('2d')!
+      ctx.drawImage(img, 0, 0)
+      return [...ctx.getImageData(Math.round(x), Math.round(y), 1, 1).data.slice(0, 3)]
+    },
+    { png, x, y },
+  )
+}

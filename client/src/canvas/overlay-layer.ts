@@ -1,14 +1,33 @@
 // The overlay: selection handles and the drawing preview in WebGL, remote cursors as a few
 // DOM nodes (name labels need text). Redrawn on every pointer-driven change; it never touches
-// the annotation layer's buffers or framebuffer.
+// the annotation layer's buffers or framebuffer. A mask being moved or resized previews as its
+// own pixels (a texture stretched over the box, sampled nearest as the resize stores them) with
+// the box outlined.
 
-import type { Buffer, Regl } from 'regl'
+import type { Buffer, Regl, Texture2D } from 'regl'
 import { imageToScreen, type Camera } from './camera'
 import { parseHexColor } from './color'
 import type { Commands, Vec3, Vec4 } from './gl-commands'
 import { GrowableF32, GrowableU8 } from './growable'
-import { buildShapeMesh, DOT_FLOATS, pushDot, pushSegment, QUAD_VERTICES } from './shape-mesh'
-import type { OverlayState, RemoteCursor } from './types'
+import { decodeRle } from './rle'
+import {
+  buildShapeMesh,
+  DOT_FLOATS,
+  pushDot,
+  pushSegment,
+  QUAD_VERTICES,
+  STYLE,
+} from './shape-mesh'
+import type { DrawingPreview, OverlayState, RemoteCursor, RleMask } from './types'
+
+/** A preview may carry the pixels of the mask it shows (the editor sends them for masks). */
+export type PreviewWithMask = DrawingPreview & { mask?: RleMask }
+
+/** The quad a mask preview is drawn as. */
+interface MaskQuad {
+  rect: Vec4
+  color: Vec4
+}
 
 interface DynamicMesh {
   buffers: Buffer[]
@@ -29,6 +48,9 @@ export class OverlayLayer {
   private squareCount = 0
   private rotateCount = 0
   private ring: Vec4 = [0.2, 0.5, 1, 1]
+  private maskTexture: Texture2D | null = null
+  private maskSource: RleMask | null = null
+  private maskQuad: MaskQuad | null = null
   private readonly labels: HTMLDivElement
   private readonly cursorNodes = new Map<string, HTMLDivElement>()
 
@@ -74,6 +96,15 @@ export class OverlayLayer {
       Buffer,
       Buffer,
     ]
+    if (this.maskQuad && this.maskTexture)
+      commands.quad({
+        view,
+        rect: this.maskQuad.rect,
+        uv: [0, 0, 1, 1],
+        texture: this.maskTexture,
+        color: this.maskQuad.color,
+        tint: 1,
+      })
     if (this.preview.fillVertices > 0)
       commands.fill({ view, positions: fp, colors: fc, count: this.preview.fillVertices })
     if (this.preview.segmentCount > 0)
@@ -126,6 +157,7 @@ export class OverlayLayer {
   }
 
   destroy(): void {
+    this.releaseMaskTexture()
     this.labels.remove()
     for (const b of [
       ...this.preview.buffers,
@@ -140,12 +172,16 @@ export class OverlayLayer {
   }
 
   private uploadPreview(): void {
-    const p = this.state.preview
+    const p = this.state.preview as PreviewWithMask | null | undefined
     const m = this.preview
+    this.maskQuad = null
     if (!p || p.points.length === 0) {
       m.fillVertices = m.segmentCount = m.dotCount = 0
+      this.releaseMaskTexture()
       return
     }
+    if (p.type === 'mask') return this.uploadMaskPreview(p)
+    this.releaseMaskTexture()
     const mesh = buildShapeMesh([{ ...p, id: 'preview', selected: true }])
     // Vertices of point-list previews show as dots so the user sees each click.
     const dots = new GrowableF32(mesh.dots.length + 64)
@@ -173,6 +209,63 @@ export class OverlayLayer {
     m.fillVertices = mesh.fillVertices
     m.segmentCount = mesh.segmentCount
     m.dotCount = dotCount
+  }
+
+  /** The mask's pixels over its (new) box, and the box's outline. */
+  private uploadMaskPreview(p: PreviewWithMask): void {
+    const [a = 0, b = 0, c = 0, d = 0] = p.points
+    const [x1, y1, x2, y2] = [Math.min(a, c), Math.min(b, d), Math.max(a, c), Math.max(b, d)]
+    const outline = buildShapeMesh([
+      {
+        id: 'preview',
+        type: 'polyline',
+        points: [x1, y1, x2, y1, x2, y2, x1, y2, x1, y1],
+        color: p.color,
+      },
+    ])
+    const m = this.preview
+    m.buffers[2]!(outline.segments)
+    m.buffers[3]!(outline.segmentColors)
+    m.segmentCount = outline.segmentCount
+    m.fillVertices = m.dotCount = 0
+    const texture = p.mask ? this.textureFor(p.mask) : null
+    if (!texture) return
+    const [r, g, bl] = parseHexColor(p.color)
+    this.maskQuad = {
+      rect: [x1, y1, x2, y2],
+      color: [r / 255, g / 255, bl / 255, STYLE.selectedFillAlpha + 0.15],
+    }
+  }
+
+  /** The mask's texture, uploaded once per mask (a drag keeps the same RLE object). */
+  private textureFor(mask: RleMask): Texture2D | null {
+    if (mask === this.maskSource) return this.maskTexture
+    this.releaseMaskTexture()
+    this.maskSource = mask
+    const [h, w] = mask.size
+    try {
+      this.maskTexture = this.regl.texture({
+        data: decodeRle(mask),
+        width: Math.max(1, w),
+        height: Math.max(1, h),
+        format: 'luminance',
+        type: 'uint8',
+        alignment: 1,
+        min: 'nearest',
+        mag: 'nearest',
+        wrap: 'clamp',
+      })
+    } catch {
+      // Larger than the GPU allows: the outline alone shows the box.
+      this.maskTexture = null
+    }
+    return this.maskTexture
+  }
+
+  private releaseMaskTexture(): void {
+    this.maskTexture?.destroy()
+    this.maskTexture = null
+    this.maskSource = null
   }
 
   private uploadHandles(): void {

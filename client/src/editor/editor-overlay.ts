@@ -38,7 +38,7 @@ export class EditorOverlay {
   handles(): Handle[] {
     const shape = this.editor.selected
     if (!shape || this.editor.toolId !== 'select' || !this.editor.canEdit(shape.id)) return []
-    if (this.editor.view.hidden.has(shape.id) || shape.type === 'mask') return []
+    if (this.editor.view.hidden.has(shape.id)) return []
     const drawn: RenderShape =
       this.ghostId === shape.id && this.preview
         ? { id: shape.id, ...this.preview }

@@ -1,5 +1,5 @@
 import type { ShapePatch, ShapeRecord } from '@loupe/model'
-import type { DrawingPreview } from '../../types'
+import type { EditorPreview } from '../../types'
 import { StateNode } from '../state-node'
 
 /**
@@ -18,15 +18,21 @@ export abstract class ShapeDrag extends StateNode {
   }
 
   /** Shows the shape as it would be after the drag. */
-  protected show(geometry: Pick<DrawingPreview, 'points'> & { rotation?: number }): void {
+  protected show(geometry: Pick<EditorPreview, 'points'> & { rotation?: number }): void {
     const shape = this.shape
     if (!shape) return
     this.moved = true
     this.editor.setGhost(shape.id)
     const color = this.editor.project.getLabel(shape.labelId)?.color ?? '#3380ff'
-    // Masks preview as their box: the overlay draws outlines, not bitmaps.
-    const type = shape.type === 'mask' ? 'rectangle' : shape.type
-    this.editor.setPreview({ type, rotation: shape.rotation, color, ...geometry })
+    const preview: EditorPreview = {
+      type: shape.type,
+      rotation: shape.rotation,
+      color,
+      ...geometry,
+    }
+    // A mask shows its own pixels, stretched over the box being dragged.
+    if (shape.mask) preview.mask = shape.mask
+    this.editor.setPreview(preview)
   }
 
   /** Writes the patch (if the pointer moved) and returns to idle. */
