@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { key } from './__fixtures__/editor'
+import { drag, key, setupEditor } from './__fixtures__/editor'
 import { KEYMAP } from './keymap'
 import { KEYMAP_STORAGE_KEY, KeyBindings, recordCombo } from './key-bindings'
 
@@ -149,5 +149,31 @@ describe('remappable keys', () => {
     expect(keys.keysOf('view.pan')).toEqual(['space'])
     expect(keys.keysOf('tool.points')).toEqual(['k'])
     everyKeyOnce(keys)
+  })
+})
+
+describe('the editor with remapped keys', () => {
+  it('runs actions by the user’s keys, reads them from storage, and ignores keys while remapping', () => {
+    const storage = new MemoryStorage()
+    new KeyBindings(storage).assign('tool.rectangle', 'b', { replace: 'r' })
+    const { editor, job } = setupEditor({ storage })
+    expect(editor.keyDown(key('r'))).toBe(false)
+    expect(editor.toolId).toBe('select')
+    editor.keyDown(key('b'))
+    expect(editor.toolId).toBe('rectangle')
+    drag(editor, [10, 10], [60, 40])
+    expect(job.listShapes('img1').map((s) => s.type)).toEqual(['rectangle'])
+    // A change in the dialog re-renders (version bump) and applies at once.
+    const version = editor.version
+    editor.keys.assign('tool.ellipse', 'o', { replace: 'e' })
+    expect(editor.version).toBeGreaterThan(version)
+    editor.keyDown(key('v'))
+    editor.setShortcutsOpen(true)
+    expect(editor.helpOpen).toBe(false)
+    expect(editor.keyDown(key('o'))).toBe(false)
+    expect(editor.toolId).toBe('select')
+    editor.setShortcutsOpen(false)
+    editor.keyDown(key('o'))
+    expect(editor.toolId).toBe('ellipse')
   })
 })

@@ -30,7 +30,9 @@ export class RecordingCanvas implements CanvasPort {
   fit() {}
 }
 
-export function setupEditor(options: { readOnly?: boolean } = {}) {
+export function setupEditor(
+  options: { readOnly?: boolean; storage?: Pick<Storage, 'getItem' | 'setItem'> } = {},
+) {
   const project = ProjectDocument.create(
     new Y.Doc(),
     {
@@ -61,7 +63,12 @@ export function setupEditor(options: { readOnly?: boolean } = {}) {
     project,
     { userId: 'ann' },
   )
-  const editor = new EditorController({ project, job, readOnly: options.readOnly ?? false })
+  const editor = new EditorController({
+    project,
+    job,
+    readOnly: options.readOnly ?? false,
+    storage: options.storage ?? null,
+  })
   editor.start()
   const canvas = new RecordingCanvas()
   editor.attachCanvas(canvas)

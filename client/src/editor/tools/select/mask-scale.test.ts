@@ -133,7 +133,15 @@ describe('resizing a mask in the editor', () => {
     const wider = job.getShape(mask.id)!
     expect(wider.points).toEqual([97, 100, 103, 104])
     expect(wider.mask!.size).toEqual([4, 6])
-    drag(editor, [98.5, 101.5], [108.9, 112.1])
+    editor.pointerDown(pointer(98.5, 101.5))
+    editor.pointerMove(pointer(108.9, 112.1))
+    // Moving previews the mask's own pixels too, not a box.
+    expect(canvas.overlay.preview).toMatchObject({
+      type: 'mask',
+      points: [107, 111, 113, 115],
+      mask: wider.mask,
+    })
+    editor.pointerUp(pointer(108.9, 112.1))
     expect(job.getShape(mask.id)!.points).toEqual([107, 111, 113, 115])
     expect(job.getShape(mask.id)!.mask).toEqual(wider.mask)
   })
