@@ -1,13 +1,15 @@
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { Awareness } from 'y-protocols/awareness'
-import { PendingTracker, attachPendingTracker } from '@loupe/sync-protocol'
+import { PendingTracker, attachPendingTracker, parseRoomName } from '@loupe/sync-protocol'
 import type { Rejection, TrackedProvider } from '@loupe/sync-protocol'
 import { sendWhenDurable } from './durable-sending'
 import type { LocalUser } from './identity'
 import { LocalDocumentStore } from './local-store'
 import type { LocalStoreOptions } from './local-store'
 import type { PendingStore } from './pending-store'
+import { keepShapeSnapshots, readShapeSnapshot } from './shape-snapshot'
+import type { PreviewShape } from './shape-snapshot'
 import { connectionOf } from './status'
 import type { Peer, RoomStatus } from './status'
 import { reportStorageError } from './storage-errors'
@@ -66,6 +68,8 @@ export class RoomSession {
   #detach: () => void
   #detachSending: () => void
   #detachPending: () => void
+  #stopSnapshots: () => void = () => {}
+  #previewHolds = new Set<Promise<void>>()
 
   constructor(private readonly options: RoomOptions) {
     this.room = options.room
@@ -76,8 +80,13 @@ export class RoomSession {
     } satisfies PresenceState)
     this.persistence = new LocalDocumentStore(localDatabaseName(this.room), this.doc, {
       onError: (error, what) => reportStorageError(error, `${what} in ${this.room}`),
+      // a shape preview asked for while the stored bytes were read is painted first
+      beforeApply: () => this.#previewsPainted(),
       ...options.localStore,
     })
+    if (parseRoomName(this.room)?.kind === 'job') {
+      this.#stopSnapshots = keepShapeSnapshots(this.persistence)
+    }
     this.provider = new WebsocketProvider(options.wsUrl, this.room, this.doc, {
       connect: false,
       awareness: this.awareness,
@@ -158,6 +167,36 @@ export class RoomSession {
     }
   }
 
+  /**
+   * While the document is still loading: the stored preview of an image's shapes (a plain copy
+   * written when the page was idle; it may be a little behind the document). Null once the
+   * document is loaded (read it instead) or when no preview is stored. Applying the document
+   * waits until `painted()` is called (at most 1 s), so the preview reaches the screen first.
+   * Nothing can be edited from a preview: edits go through the document, once loaded.
+   */
+  async shapePreview(
+    imageId: string,
+  ): Promise<{ shapes: PreviewShape[]; painted: () => void } | null> {
+    if (this.persistence.synced || this.#destroyed) return null
+    let painted = () => {}
+    const hold = new Promise<void>((resolve) => {
+      painted = resolve
+      setTimeout(resolve, 1000)
+    })
+    this.#previewHolds.add(hold)
+    void hold.then(() => this.#previewHolds.delete(hold))
+    const shapes = await readShapeSnapshot(this.persistence, imageId)
+    if (!shapes || this.persistence.synced) {
+      painted()
+      return null
+    }
+    return { shapes, painted }
+  }
+
+  async #previewsPainted(): Promise<void> {
+    while (this.#previewHolds.size > 0) await Promise.all([...this.#previewHolds])
+  }
+
   /** Called by the hub when the browser goes on- or offline. */
   networkChanged(online: boolean): void {
     if (this.#destroyed) return
@@ -176,6 +215,7 @@ export class RoomSession {
     this.#destroyed = true
     this.options.pendingStore.save(this.room, this.tracker)
     this.#detachPending()
+    this.#stopSnapshots()
     this.#detachSending()
     this.#detach()
     this.provider.destroy()
