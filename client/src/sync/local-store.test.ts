@@ -149,6 +149,22 @@ describe('LocalDocumentStore (fake-indexeddb)', () => {
     await again.destroy()
   })
 
+  it('catches up with what another tab stored after this one loaded', async () => {
+    const name = freshName()
+    const doc = new Y.Doc()
+    const store = new LocalDocumentStore(name, doc, manual)
+    await store.whenSynced
+    const otherDoc = new Y.Doc()
+    const other = new LocalDocumentStore(name, otherDoc, manual)
+    await other.whenSynced
+    otherDoc.getMap('m').set('offline', 1)
+    await other.destroy()
+    expect(doc.getMap('m').has('offline')).toBe(false)
+    await store.catchUp()
+    expect(doc.getMap('m').get('offline')).toBe(1)
+    await store.destroy()
+  })
+
   it("reads y-indexeddb's stores and y-indexeddb reads its", async () => {
     const name = freshName()
     const a = new Y.Doc()

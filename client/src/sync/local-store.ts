@@ -170,6 +170,24 @@ export class LocalDocumentStore {
     }
   }
 
+  /**
+   * Applies what other tabs stored since this store last read the log (tabs share the database,
+   * and an offline tab hears nothing from the others over BroadcastChannel).
+   */
+  async catchUp(): Promise<void> {
+    await this.whenSynced
+    if (this.#destroyed) return
+    const db = await this.#db
+    const store = db.transaction(UPDATES, 'readonly').objectStore(UPDATES)
+    const from = IDBKeyRange.lowerBound(this.#lastKey, true)
+    const keysReq = store.getAllKeys(from)
+    const values = await request(store.getAll(from) as IDBRequest<Uint8Array[]>)
+    const keys = keysReq.result as number[]
+    if (this.#destroyed || values.length === 0) return
+    this.#apply(values)
+    this.#lastKey = Math.max(this.#lastKey, keys[keys.length - 1]!)
+  }
+
   async destroy(): Promise<void> {
     if (this.#destroyed) return
     this.#cancelCompaction?.()

@@ -103,12 +103,14 @@ export class RoomSession {
       },
     })
     this.#detachSending = sendWhenDurable(this.provider, this.persistence, this.tracker)
-    // Changes another tab of this room left waiting when it closed: count them here, and resync
-    // so that the server gets them now (this tab had them only through the shared local copy).
+    // Changes another tab of this room left waiting when it closed: count them here, read them
+    // from the shared local copy, and resync so that the server gets them now.
     this.#detachPending = options.pendingStore.attach(this.room, this.tracker, () => {
-      if (this.#destroyed || !this.provider.wsconnected) return
-      this.provider.disconnect()
-      this.provider.connect()
+      void this.persistence.catchUp().then(() => {
+        if (this.#destroyed || !this.provider.wsconnected) return
+        this.provider.disconnect()
+        this.provider.connect()
+      })
     })
     this.#status = this.#compute()
 
