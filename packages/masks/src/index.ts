@@ -14,3 +14,4 @@ export {
 export type { Bitmap, PixelBox, Rle } from './rle'
 export { fillPolygon, polygonToMask } from './polygon-fill'
 export { bitmapOutlines, maskToPolygons } from './mask-outline'
+export { cvatRleToRle, rleToCvatRle } from './cvat-rle'
