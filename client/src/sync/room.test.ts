@@ -5,7 +5,8 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import * as syncProtocol from 'y-protocols/sync'
 import { MessageType, encodeDurableAck } from '@loupe/sync-protocol'
-import { openLocalDatabase } from './local-store'
+import { LocalDocumentStore, openLocalDatabase } from './local-store'
+import { encodeSnapshot, readPreviewShapes, snapshotKey } from './shape-snapshot'
 import { PendingStore } from './pending-store'
 import { RoomSession, localDatabaseName } from './room'
 import type { TabLiveness } from './tabs'
@@ -160,8 +161,7 @@ async function blockWrites(room: string) {
 
 const sessions: RoomSession[] = []
 let roomNo = 0
-function open(storage: Storage = new MemoryStorage()) {
-  const room = `job/p1/room${++roomNo}`
+function open(storage: Storage = new MemoryStorage(), room = `job/p1/room${++roomNo}`) {
   const session = new RoomSession({
     room,
     wsUrl: 'ws://relay.invalid/sync',
@@ -249,5 +249,35 @@ describe('RoomSession: durable locally before sent (fake-indexeddb, real y-webso
     expect(relay.received.slice(before).map((m) => m.kind)).toContain('step2')
     relay.ack()
     await waitFor(() => session.tracker.pending === 0, 'acks')
+  })
+})
+
+describe('RoomSession.shapePreview', () => {
+  it('hands out the stored preview first and applies the document only once it is painted', async () => {
+    const room = `job/p1/preview${++roomNo}`
+    const source = new Y.Doc()
+    const writer = new LocalDocumentStore(localDatabaseName(room), source, { idle: () => () => {} })
+    await writer.whenSynced
+    const shape = new Y.Map<unknown>()
+    source.getMap('shapes').set('s1', shape)
+    shape.set('imageId', 'img1')
+    shape.set('labelId', 'l1')
+    shape.set('type', 'rectangle')
+    shape.set('points', [1, 2, 3, 4])
+    await writer.set(snapshotKey('img1'), encodeSnapshot('img1', readPreviewShapes(source)))
+    await writer.destroy()
+
+    const { session } = open(new MemoryStorage(), room)
+    const preview = await session.shapePreview('img1')
+    expect(preview?.shapes.map((s) => [s.id, s.points])).toEqual([['s1', [1, 2, 3, 4]]])
+    await new Promise((r) => setTimeout(r, 50))
+    // the document waits for the preview's paint: nothing to edit yet
+    expect(session.persistence.synced).toBe(false)
+    expect(session.doc.getMap('shapes').size).toBe(0)
+    preview!.painted()
+    await session.whenLocal
+    expect(session.doc.getMap('shapes').has('s1')).toBe(true)
+    // once the document is loaded it is the only source
+    expect(await session.shapePreview('img1')).toBeNull()
   })
 })
