@@ -1,26 +1,25 @@
-// Placeholder until the Datumaro 1.0 module lands: detects nothing, refuses to read or write.
+// Datumaro 1.0 (JSON), as Datumaro and CVAT write it.
 import type { FormatModule } from '../format'
+import { findDatumaroSources, readDatumaro } from './read'
+import { writeDatumaro } from './write'
 
 export const datumaro: FormatModule = {
   id: 'datumaro',
   name: 'Datumaro 1.0',
   capabilities: {
-    shapes: [],
-    attributes: false,
-    tags: false,
-    rotation: false,
-    occluded: false,
-    zOrder: false,
-    groups: false,
-    captions: false,
-    subsets: false,
-    colors: false,
+    shapes: ['rectangle', 'polygon', 'polyline', 'points', 'ellipse', 'mask', 'skeleton'],
+    // values with their names; declarations are names only, so types are inferred on import
+    attributes: true,
+    tags: true,
+    rotation: true,
+    occluded: true,
+    zOrder: true,
+    groups: true,
+    captions: true,
+    subsets: true,
+    colors: true,
   },
-  detect: () => 0,
-  read: () => {
-    throw new Error('Datumaro 1.0 import is not built yet')
-  },
-  write: () => {
-    throw new Error('Datumaro 1.0 export is not built yet')
-  },
+  detect: (files) => (findDatumaroSources(files).length > 0 ? 0.9 : 0),
+  read: readDatumaro,
+  write: writeDatumaro,
 }
