@@ -2,6 +2,7 @@ import type { ProjectDocument } from '@loupe/model'
 import { permissions } from '../app/session'
 import { Shell } from '../app/Shell'
 import { useProjectDocument, useSession } from '../sync/hooks'
+import { DatasetActions } from './DatasetActions'
 import { ImageUpload } from './ImageUpload'
 import { JobsList } from './JobsList'
 import { LabelsManager } from './LabelsManager'
@@ -59,6 +60,11 @@ function ProjectContent({ projectId, project }: { projectId: string; project: Pr
           </p>
         </div>
         <div className="project-actions">
+          <DatasetActions
+            projectId={projectId}
+            project={project}
+            canImport={can.annotate && !project.readOnly}
+          />
           {can.manage && <ShareLinks projectId={projectId} />}
           <OfflineButton projectId={projectId} project={project} />
         </div>
