@@ -2,39 +2,97 @@
 // an offscreen framebuffer that covers the screen plus a margin on every side. It is redrawn
 // when the shapes change or navigation settles; overlay-only frames composite its texture
 // again, and pan/zoom frames composite it transformed (see annotation-cache.ts).
+//
+// Chunks are buckets of nearby shapes (chunk-plan.ts), so a redraw skips every chunk whose
+// bounds miss the framebuffer; each pass (fills, masks, small shapes, outlines, points) runs
+// over the visible chunks in order, as one batch of indexed draws, and shapes only a few
+// device px big are drawn as one quad each instead of their exact geometry (chunk-mesh.ts).
 
-import type { Buffer, Framebuffer2D, Regl, Texture2D } from 'regl'
+import type { Buffer, Elements, Framebuffer2D, Regl, Texture2D } from 'regl'
 import { cacheMargin, type CacheMargin } from './annotation-cache'
 import type { Camera, Size } from './camera'
-import { planChunks, type Chunk } from './chunk-plan'
+import { DEFAULT_CELL_SIZE, planChunks, type Chunk } from './chunk-plan'
+import { buildChunkMesh, EXACT_CLASS, smallClassLimit, type ChunkMesh } from './chunk-mesh'
 import { parseHexColor } from './color'
-import type { Commands, Vec3 } from './gl-commands'
+import type {
+  Commands,
+  IndexedDotProps,
+  IndexedFillProps,
+  IndexedSegmentProps,
+  SmallShapeProps,
+  Vec3,
+} from './gl-commands'
+import type { Bounds } from './geometry'
 import { decodeRle } from './rle'
-import { buildShapeMesh, STYLE } from './shape-mesh'
+import { cachedBounds } from './shape-bounds'
+import { STYLE } from './shape-mesh'
 import type { RenderShape, RleMask } from './types'
 
-interface ChunkBuffers {
-  fillPositions: Buffer
-  fillColors: Buffer
-  fillVertices: number
-  segments: Buffer
-  segmentColors: Buffer
-  segmentCount: number
-  dots: Buffer
-  dotColors: Buffer
-  dotCount: number
-  masks: RenderShape[]
+interface Part {
+  vertices: Buffer
+  colors: Buffer
+  elements: Elements
 }
 
+interface ChunkBuffers {
+  fill: Part
+  segments: Part
+  dots: Part
+  small: Part
+  mesh: Pick<
+    ChunkMesh,
+    'fillStart' | 'segmentStart' | 'smallStart' | 'masks' | 'bounds' | 'maxVertices'
+  > & { dotIndices: number }
+}
+
+/** What the last redraw drew (for stats, tests and the benchmark). */
+export interface AnnotationDrawStats {
+  chunksDrawn: number
+  chunksSkipped: number
+  /** Shapes drawn as small-shape quads (level of detail). */
+  smallShapes: number
+  /** Indices submitted (≈ vertices shaded), all passes. */
+  indices: number
+}
+
+/** One draw of a redraw: a batchable command's props, or a mask quad. */
+type Step =
+  | { kind: 'fill'; props: IndexedFillProps }
+  | { kind: 'small'; props: SmallShapeProps }
+  | { kind: 'segments'; props: IndexedSegmentProps }
+  | { kind: 'dots'; props: IndexedDotProps }
+  | { kind: 'mask'; shape: RenderShape; view: Vec3 }
+
+/** A framebuffer and its colour texture. */
+interface Target {
+  texture: Texture2D
+  framebuffer: Framebuffer2D
+}
+
+/** A redraw under way into the back framebuffer (see begin / advance). */
+interface PendingDraw {
+  camera: Camera
+  steps: Step[]
+  next: number
+  stats: AnnotationDrawStats
+}
+
+/** What a mask quad costs against the index budget (its texture fill dominates). */
+const MASK_COST = 2000
+
 const WHITE: [number, number, number, number] = [1, 1, 1, 1]
+/** Device px a shape's drawing can reach past its bounds: widest line or dot, plus feather. */
+const REACH_PX = Math.max(STYLE.selectedLineWidth / 2, STYLE.selectedDotRadius) + 2
 
 export class AnnotationLayer {
   private chunks: Chunk[] = []
   private readonly buffers = new Map<Chunk, ChunkBuffers>()
   private readonly maskTextures = new Map<RleMask, Texture2D>()
-  private readonly framebuffer: Framebuffer2D
-  /** The framebuffer's colour attachment, composited onto the screen. */
-  readonly texture: Texture2D
+  /** The framebuffer shown, and the one a redraw in steps draws into until it is swapped in. */
+  private front: Target
+  private back: Target
+  private pending: PendingDraw | null = null
+  private readonly uint32: boolean
   /** Times the layer was redrawn into its framebuffer. */
   redraws = 0
   /** Chunks whose buffers were rebuilt. */
@@ -45,25 +103,55 @@ export class AnnotationLayer {
   size: Size = { width: 1, height: 1 }
   /** The camera the framebuffer was last drawn at (null until drawn or after a resize). */
   drawnAt: Camera | null = null
+  lastDraw: AnnotationDrawStats = { chunksDrawn: 0, chunksSkipped: 0, smallShapes: 0, indices: 0 }
 
   constructor(
     private readonly regl: Regl,
     private readonly commands: Commands,
     private readonly chunkSize = 1024,
+    private readonly cellSize = DEFAULT_CELL_SIZE,
   ) {
     // Linear, so a texture scaled during navigation looks smooth; settled frames sample texel
     // centres exactly (see the composite command).
-    this.texture = regl.texture({ width: 1, height: 1, min: 'linear', mag: 'linear' })
-    this.framebuffer = regl.framebuffer({ color: this.texture, depthStencil: false })
+    const target = (): Target => {
+      const texture = regl.texture({ width: 1, height: 1, min: 'linear', mag: 'linear' })
+      return { texture, framebuffer: regl.framebuffer({ color: texture, depthStencil: false }) }
+    }
+    this.front = target()
+    this.back = target()
+    this.uint32 = regl.hasExtension('OES_element_index_uint')
+  }
+
+  /** The shown framebuffer's colour attachment, composited onto the screen. */
+  get texture(): Texture2D {
+    return this.front.texture
+  }
+
+  /** How far the redraw under way is, 0–1 (by steps). */
+  get progress(): number {
+    const p = this.pending
+    return p ? p.next / Math.max(1, p.steps.length) : 0
+  }
+
+  /** The camera of the redraw under way in steps, if any. */
+  get drawing(): Camera | null {
+    return this.pending?.camera ?? null
   }
 
   /** Rebuilds the buffers of chunks whose shapes changed (by object identity). */
   setShapes(shapes: readonly RenderShape[]): void {
-    const plan = planChunks(this.chunks, shapes, this.chunkSize)
+    // A redraw under way refers to buffers that are about to change.
+    this.pending = null
+    const plan = planChunks(this.chunks, shapes, this.chunkSize, this.cellSize)
     for (const chunk of plan.removed) this.freeChunk(chunk)
     for (const chunk of plan.dirty) this.upload(chunk)
     this.chunks = plan.chunks
     this.sweepMasks()
+  }
+
+  /** Number of chunks (GPU buffer sets) the shapes are split into. */
+  get chunkCount(): number {
+    return this.chunks.length
   }
 
   /** Sizes the framebuffer for a screen of `width` × `height` device px, plus the margin. */
@@ -73,60 +161,187 @@ export class AnnotationLayer {
       width: Math.max(1, width + 2 * this.margin.x),
       height: Math.max(1, height + 2 * this.margin.y),
     }
-    this.framebuffer.resize(this.size.width, this.size.height)
+    this.front.framebuffer.resize(this.size.width, this.size.height)
+    this.back.framebuffer.resize(this.size.width, this.size.height)
     this.drawnAt = null
+    this.pending = null
   }
 
-  /** Redraws every chunk into the framebuffer for this camera (screen offset by the margin). */
+  /**
+   * Redraws the chunks that touch the framebuffer for this camera (screen offset by the
+   * margin), all at once: fills, masks, small shapes, outlines, points, each pass over the
+   * chunks in order.
+   */
   draw(camera: Camera, pixelRatio: number): void {
-    this.redraws++
-    this.drawnAt = camera
+    this.begin(camera, pixelRatio)
+    this.advance(Infinity)
+  }
+
+  /**
+   * Starts a redraw for this camera into the back framebuffer, drawn in steps by `advance`
+   * (so navigation frames can spread it out) and shown once complete. The result is the same
+   * as `draw`'s, byte for byte: the same draws in the same order into a cleared framebuffer.
+   */
+  begin(camera: Camera, pixelRatio: number): void {
+    const scale = camera.scale * pixelRatio
     const view: Vec3 = [
-      camera.scale * pixelRatio,
+      scale,
       camera.tx * pixelRatio + this.margin.x,
       camera.ty * pixelRatio + this.margin.y,
     ]
-    const { commands } = this
-    this.regl({ framebuffer: this.framebuffer })(() => {
-      this.regl.clear({ color: [0, 0, 0, 0] })
-      for (const chunk of this.chunks) {
-        const b = this.buffers.get(chunk)
-        if (!b) continue
-        if (b.fillVertices > 0)
-          commands.fill({
+    const reach = REACH_PX * pixelRatio
+    const area: Bounds = [
+      (-reach - view[1]) / scale,
+      (-reach - view[2]) / scale,
+      (this.size.width + reach - view[1]) / scale,
+      (this.size.height + reach - view[2]) / scale,
+    ]
+    const limit = smallClassLimit(scale)
+    const fills: Step[] = []
+    const masks: Step[] = []
+    const small: Step[] = []
+    const segments: Step[] = []
+    const dots: Step[] = []
+    const stats: AnnotationDrawStats = {
+      chunksDrawn: 0,
+      chunksSkipped: 0,
+      smallShapes: 0,
+      indices: 0,
+    }
+    for (const chunk of this.chunks) {
+      const b = this.buffers.get(chunk)
+      if (!b) continue
+      const m = b.mesh
+      if (!intersects(m.bounds, area)) {
+        stats.chunksSkipped++
+        continue
+      }
+      stats.chunksDrawn++
+      const fillFrom = m.fillStart[limit]!
+      const fillTo = m.fillStart[EXACT_CLASS + 1]!
+      if (fillTo > fillFrom)
+        fills.push({
+          kind: 'fill',
+          props: {
+            positions: b.fill.vertices,
+            colors: b.fill.colors,
+            elements: b.fill.elements,
             view,
-            positions: b.fillPositions,
-            colors: b.fillColors,
-            count: b.fillVertices,
-          })
-        for (const shape of b.masks) this.drawMask(shape, view)
-        if (b.segmentCount > 0)
-          commands.segments({
+            offset: fillFrom,
+            count: fillTo - fillFrom,
+          },
+        })
+      for (const shape of m.masks)
+        if (intersects(cachedBounds(shape), area)) masks.push({ kind: 'mask', shape, view })
+      const smallTo = m.smallStart[limit]!
+      if (smallTo > 0) {
+        small.push({
+          kind: 'small',
+          props: {
+            shapes: b.small.vertices,
+            colors: b.small.colors,
+            elements: b.small.elements,
             view,
             pixelRatio,
-            segments: b.segments,
-            colors: b.segmentColors,
-            count: b.segmentCount,
-          })
-        if (b.dotCount > 0)
-          commands.dots({
+            offset: 0,
+            count: smallTo,
+          },
+        })
+        stats.smallShapes += smallTo / 6
+      }
+      const segFrom = m.segmentStart[limit]!
+      const segTo = m.segmentStart[EXACT_CLASS + 1]!
+      if (segTo > segFrom)
+        segments.push({
+          kind: 'segments',
+          props: {
+            segments: b.segments.vertices,
+            colors: b.segments.colors,
+            elements: b.segments.elements,
             view,
             pixelRatio,
-            dots: b.dots,
-            colors: b.dotColors,
-            count: b.dotCount,
+            offset: segFrom,
+            count: segTo - segFrom,
+          },
+        })
+      if (m.dotIndices > 0)
+        dots.push({
+          kind: 'dots',
+          props: {
+            dots: b.dots.vertices,
+            colors: b.dots.colors,
+            elements: b.dots.elements,
+            view,
+            pixelRatio,
+            offset: 0,
+            count: m.dotIndices,
             ring: WHITE,
             square: 0,
-          })
+          },
+        })
+    }
+    const steps = [...fills, ...masks, ...small, ...segments, ...dots]
+    for (const step of steps) if (step.kind !== 'mask') stats.indices += step.props.count
+    this.pending = { camera, steps, next: 0, stats }
+    this.regl({ framebuffer: this.back.framebuffer })(() => {
+      this.regl.clear({ color: [0, 0, 0, 0] })
+    })
+  }
+
+  /**
+   * Runs the pending redraw's next steps, about `budget` indices' worth (at least one step);
+   * when it completes, swaps it in and returns true. False if unfinished or none is pending.
+   */
+  advance(budget: number): boolean {
+    const pending = this.pending
+    if (!pending) return false
+    const { steps } = pending
+    let end = pending.next
+    let spent = 0
+    while (end < steps.length && (end === pending.next || spent < budget)) {
+      const step = steps[end++]!
+      spent += step.kind === 'mask' ? MASK_COST : step.props.count
+    }
+    const { commands } = this
+    this.regl({ framebuffer: this.back.framebuffer })(() => {
+      // Consecutive steps of one kind go to the GPU as one batch.
+      let i = pending.next
+      while (i < end) {
+        const kind = steps[i]!.kind
+        let j = i
+        while (j < end && steps[j]!.kind === kind) j++
+        const run = steps.slice(i, j)
+        if (kind === 'mask') {
+          for (const s of run) if (s.kind === 'mask') this.drawMask(s.shape, s.view)
+        } else if (kind === 'fill') {
+          commands.fillIndexed(run.map((s) => (s as Extract<Step, { kind: 'fill' }>).props))
+        } else if (kind === 'small') {
+          commands.smallShapes(run.map((s) => (s as Extract<Step, { kind: 'small' }>).props))
+        } else if (kind === 'segments') {
+          commands.segmentsIndexed(run.map((s) => (s as Extract<Step, { kind: 'segments' }>).props))
+        } else {
+          commands.dotsIndexed(run.map((s) => (s as Extract<Step, { kind: 'dots' }>).props))
+        }
+        i = j
       }
     })
+    pending.next = end
+    if (end < steps.length) return false
+    this.pending = null
+    const shown = this.front
+    this.front = this.back
+    this.back = shown
+    this.drawnAt = pending.camera
+    this.lastDraw = pending.stats
+    this.redraws++
+    return true
   }
 
   destroy(): void {
     for (const chunk of this.chunks) this.freeChunk(chunk)
     for (const t of this.maskTextures.values()) t.destroy()
     this.maskTextures.clear()
-    this.framebuffer.destroy()
+    for (const t of [this.front, this.back]) t.framebuffer.destroy()
   }
 
   private drawMask(shape: RenderShape, view: Vec3): void {
@@ -168,7 +383,8 @@ export class AnnotationLayer {
   /** Frees textures of masks no shape uses any more. */
   private sweepMasks(): void {
     const live = new Set<RleMask>()
-    for (const b of this.buffers.values()) for (const s of b.masks) if (s.mask) live.add(s.mask)
+    for (const b of this.buffers.values())
+      for (const s of b.mesh.masks) if (s.mask) live.add(s.mask)
     for (const [mask, texture] of this.maskTextures) {
       if (!live.has(mask)) {
         texture.destroy()
@@ -179,43 +395,65 @@ export class AnnotationLayer {
 
   private upload(chunk: Chunk): void {
     this.chunkRebuilds++
-    const mesh = buildShapeMesh(chunk.shapes)
+    const mesh = buildChunkMesh(chunk.shapes)
     const old = this.buffers.get(chunk)
-    const buffer = (existing: Buffer | undefined, data: Float32Array | Uint8Array) => {
-      // An empty upload would leave a zero-size buffer; one padding element is harmless.
-      const payload = data.length > 0 ? data : new (data.constructor as typeof Uint8Array)(4)
+    const wide = mesh.maxVertices > 0xffff
+    if (wide && !this.uint32)
+      throw new Error('a chunk needs 32-bit indices (OES_element_index_uint)')
+    const part = (
+      existing: Part | undefined,
+      vertices: Float32Array,
+      colors: Uint8Array,
+      indices: Uint32Array,
+    ): Part => {
+      const data = wide ? indices : Uint16Array.from(indices)
+      const type = wide ? ('uint32' as const) : ('uint16' as const)
       if (existing) {
-        existing(payload)
+        existing.vertices(padded(vertices))
+        existing.colors(padded(colors))
+        existing.elements({ data, type, primitive: 'triangles' })
         return existing
       }
-      return this.regl.buffer({ data: payload, usage: 'static' })
+      return {
+        vertices: this.regl.buffer({ data: padded(vertices), usage: 'static' }),
+        colors: this.regl.buffer({ data: padded(colors), usage: 'static' }),
+        elements: this.regl.elements({ data, type, primitive: 'triangles', usage: 'static' }),
+      }
     }
     this.buffers.set(chunk, {
-      fillPositions: buffer(old?.fillPositions, mesh.fillPositions),
-      fillColors: buffer(old?.fillColors, mesh.fillColors),
-      fillVertices: mesh.fillVertices,
-      segments: buffer(old?.segments, mesh.segments),
-      segmentColors: buffer(old?.segmentColors, mesh.segmentColors),
-      segmentCount: mesh.segmentCount,
-      dots: buffer(old?.dots, mesh.dots),
-      dotColors: buffer(old?.dotColors, mesh.dotColors),
-      dotCount: mesh.dotCount,
-      masks: mesh.masks,
+      fill: part(old?.fill, mesh.fillPositions, mesh.fillColors, mesh.fillIndices),
+      segments: part(old?.segments, mesh.segments, mesh.segmentColors, mesh.segmentIndices),
+      dots: part(old?.dots, mesh.dots, mesh.dotColors, mesh.dotIndices),
+      small: part(old?.small, mesh.small, mesh.smallColors, mesh.smallIndices),
+      mesh: {
+        fillStart: mesh.fillStart,
+        segmentStart: mesh.segmentStart,
+        smallStart: mesh.smallStart,
+        masks: mesh.masks,
+        bounds: mesh.bounds,
+        maxVertices: mesh.maxVertices,
+        dotIndices: mesh.dotIndices.length,
+      },
     })
   }
 
   private freeChunk(chunk: Chunk): void {
     const b = this.buffers.get(chunk)
     if (!b) return
-    for (const buf of [
-      b.fillPositions,
-      b.fillColors,
-      b.segments,
-      b.segmentColors,
-      b.dots,
-      b.dotColors,
-    ])
-      buf.destroy()
+    for (const part of [b.fill, b.segments, b.dots, b.small]) {
+      part.vertices.destroy()
+      part.colors.destroy()
+      part.elements.destroy()
+    }
     this.buffers.delete(chunk)
   }
+}
+
+/** An empty upload would leave a zero-size buffer; one padding element is harmless. */
+function padded<T extends Float32Array | Uint8Array>(data: T): T {
+  return data.length > 0 ? data : new (data.constructor as new (n: number) => T)(4)
+}
+
+function intersects(a: Bounds, b: Bounds): boolean {
+  return a[0] <= b[2] && a[2] >= b[0] && a[1] <= b[3] && a[3] >= b[1]
 }

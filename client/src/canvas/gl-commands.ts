@@ -2,7 +2,7 @@
 // (scale, tx, ty in device pixels) maps them to the screen, so panning and zooming change one
 // uniform and never touch a buffer. Colours are blended premultiplied.
 
-import type { Buffer, DefaultContext, DrawCommand, Regl, Texture2D } from 'regl'
+import type { Buffer, DefaultContext, DrawCommand, Elements, Regl, Texture2D } from 'regl'
 
 export type Vec3 = [number, number, number]
 export type Vec4 = [number, number, number, number]
@@ -38,6 +38,41 @@ export interface DotProps extends ViewProps {
   square: number
 }
 
+/** An indexed draw: `count` indices of `elements` from index `offset`. */
+export interface IndexedProps {
+  elements: Elements
+  offset: number
+  count: number
+}
+
+export interface IndexedFillProps extends ViewProps, IndexedProps {
+  positions: Buffer
+  colors: Buffer
+}
+
+export interface IndexedSegmentProps extends ViewProps, IndexedProps {
+  /** 4 vertices per segment: ax, ay, bx, by, corner + width (see chunk-mesh.ts). */
+  segments: Buffer
+  colors: Buffer
+  pixelRatio: number
+}
+
+export interface IndexedDotProps extends ViewProps, IndexedProps {
+  dots: Buffer
+  colors: Buffer
+  pixelRatio: number
+  ring: Vec4
+  square: number
+}
+
+export interface SmallShapeProps extends ViewProps, IndexedProps {
+  /** 4 vertices per shape: x1, y1, x2, y2, corner + roundness + width (see chunk-mesh.ts). */
+  shapes: Buffer
+  /** Label colour rgb and the fill's alpha. */
+  colors: Buffer
+  pixelRatio: number
+}
+
 export interface QuadProps extends ViewProps {
   /** Image-px rectangle and the texture-coordinate rectangle it shows. */
   rect: Vec4
@@ -62,6 +97,10 @@ export interface Commands {
   fill: DrawCommand<DefaultContext, FillProps>
   segments: DrawCommand<DefaultContext, SegmentProps>
   dots: DrawCommand<DefaultContext, DotProps>
+  fillIndexed: DrawCommand<DefaultContext, IndexedFillProps>
+  segmentsIndexed: DrawCommand<DefaultContext, IndexedSegmentProps>
+  dotsIndexed: DrawCommand<DefaultContext, IndexedDotProps>
+  smallShapes: DrawCommand<DefaultContext, SmallShapeProps>
   quad: DrawCommand<DefaultContext, QuadProps>
   composite: DrawCommand<DefaultContext, CompositeProps>
 }
@@ -86,7 +125,17 @@ export function createCommands(regl: Regl): Commands {
   const centredStrip = regl.buffer([-1, -1, -1, 1, 1, -1, 1, 1])
   const depth = { enable: false }
 
-  const fill = regl<Record<string, unknown>, Record<string, unknown>, FillProps>({
+  type Props = Record<string, unknown>
+  // Non-indexed variants draw `count` primitives from vertex 0 (overlay, previews); indexed ones
+  // draw `count` indices of `elements` from `offset` (annotation chunks, see chunk-mesh.ts).
+  const indexed = {
+    elements: (_ctx: DefaultContext, p: IndexedProps) => p.elements,
+    offset: (_ctx: DefaultContext, p: IndexedProps) => p.offset,
+    count: (_ctx: DefaultContext, p: IndexedProps) => p.count,
+  }
+
+  type AnyFill = FillProps | IndexedFillProps
+  const fillSpec = {
     vert: `precision highp float;
 ${TO_CLIP}
 attribute vec2 position;
@@ -100,23 +149,29 @@ void main() {
 varying vec4 vColor;
 void main() { gl_FragColor = vColor; }`,
     attributes: {
-      position: regl.prop<FillProps, 'positions'>('positions'),
-      color: (_ctx: DefaultContext, props: FillProps) => ({
-        buffer: props.colors,
+      position: (_ctx: DefaultContext, p: AnyFill) => p.positions,
+      color: (_ctx: DefaultContext, p: AnyFill) => ({
+        buffer: p.colors,
         normalized: true,
         size: 4,
       }),
     },
-    uniforms: { view: regl.prop<FillProps, 'view'>('view'), resolution },
-    count: regl.prop<FillProps, 'count'>('count'),
+    uniforms: { view: (_ctx: DefaultContext, p: AnyFill) => p.view, resolution },
     blend: PREMULTIPLIED,
     depth,
+  }
+  const fill = regl<Props, Props, FillProps>({
+    ...fillSpec,
+    count: (_ctx: DefaultContext, p: FillProps) => p.count,
   })
+  const fillIndexed = regl<Props, Props, IndexedFillProps>({ ...fillSpec, ...indexed })
 
-  // Six vertices per segment (see shape-mesh.ts): a quad around it, widened to `width` CSS px
-  // (+1 px feather for anti-aliasing) in screen space, square caps so consecutive segments join.
-  // Not instanced: software GL (SwiftShader) runs each instance as a separate draw.
-  const segments = regl<Record<string, unknown>, Record<string, unknown>, SegmentProps>({
+  // Four vertices per segment (six without indices; see shape-mesh.ts and chunk-mesh.ts): a
+  // quad around it, widened to `width` CSS px (+1 px feather for anti-aliasing) in screen
+  // space, square caps so consecutive segments join. Not instanced: software GL (SwiftShader)
+  // runs each instance as a separate draw.
+  type AnySegment = SegmentProps | IndexedSegmentProps
+  const segmentSpec = {
     vert: `precision highp float;
 ${TO_CLIP}
 uniform float pixelRatio;
@@ -153,36 +208,42 @@ void main() {
   gl_FragColor = vColor * a;
 }`,
     attributes: {
-      ends: (_ctx: DefaultContext, p: SegmentProps) => ({
+      ends: (_ctx: DefaultContext, p: AnySegment) => ({
         buffer: p.segments,
         size: 4,
         stride: 20,
         offset: 0,
       }),
-      cornerSize: (_ctx: DefaultContext, p: SegmentProps) => ({
+      cornerSize: (_ctx: DefaultContext, p: AnySegment) => ({
         buffer: p.segments,
         size: 1,
         stride: 20,
         offset: 16,
       }),
-      color: (_ctx: DefaultContext, p: SegmentProps) => ({
+      color: (_ctx: DefaultContext, p: AnySegment) => ({
         buffer: p.colors,
         size: 4,
         normalized: true,
       }),
     },
     uniforms: {
-      view: regl.prop<SegmentProps, 'view'>('view'),
-      pixelRatio: regl.prop<SegmentProps, 'pixelRatio'>('pixelRatio'),
+      view: (_ctx: DefaultContext, p: AnySegment) => p.view,
+      pixelRatio: (_ctx: DefaultContext, p: AnySegment) => p.pixelRatio,
       resolution,
     },
-    count: (_ctx: DefaultContext, p: SegmentProps) => p.count * 6,
     blend: PREMULTIPLIED,
     depth,
+  }
+  const segments = regl<Props, Props, SegmentProps>({
+    ...segmentSpec,
+    count: (_ctx: DefaultContext, p: SegmentProps) => p.count * 6,
   })
+  const segmentsIndexed = regl<Props, Props, IndexedSegmentProps>({ ...segmentSpec, ...indexed })
 
-  // Six vertices per point: a disc (or square handle) of constant screen size with a ring.
-  const dots = regl<Record<string, unknown>, Record<string, unknown>, DotProps>({
+  // Four (or six) vertices per point: a disc (or square handle) of constant screen size with a
+  // ring.
+  type AnyDot = DotProps | IndexedDotProps
+  const dotSpec = {
     vert: `precision highp float;
 ${TO_CLIP}
 uniform float pixelRatio;
@@ -218,21 +279,103 @@ void main() {
   gl_FragColor = vec4(c.rgb * c.a, c.a) * outer;
 }`,
     attributes: {
-      dot: (_ctx: DefaultContext, p: DotProps) => ({ buffer: p.dots, size: 3 }),
-      color: (_ctx: DefaultContext, p: DotProps) => ({
+      dot: (_ctx: DefaultContext, p: AnyDot) => ({ buffer: p.dots, size: 3 }),
+      color: (_ctx: DefaultContext, p: AnyDot) => ({
         buffer: p.colors,
         size: 4,
         normalized: true,
       }),
     },
     uniforms: {
-      view: regl.prop<DotProps, 'view'>('view'),
-      pixelRatio: regl.prop<DotProps, 'pixelRatio'>('pixelRatio'),
-      ring: regl.prop<DotProps, 'ring'>('ring'),
-      square: regl.prop<DotProps, 'square'>('square'),
+      view: (_ctx: DefaultContext, p: AnyDot) => p.view,
+      pixelRatio: (_ctx: DefaultContext, p: AnyDot) => p.pixelRatio,
+      ring: (_ctx: DefaultContext, p: AnyDot) => p.ring,
+      square: (_ctx: DefaultContext, p: AnyDot) => p.square,
       resolution,
     },
+    blend: PREMULTIPLIED,
+    depth,
+  }
+  const dots = regl<Props, Props, DotProps>({
+    ...dotSpec,
     count: (_ctx: DefaultContext, p: DotProps) => p.count * 6,
+  })
+  const dotsIndexed = regl<Props, Props, IndexedDotProps>({ ...dotSpec, ...indexed })
+
+  // Level of detail: a shape a few device px across as one quad over its bounds, shaded as a
+  // rounded box (roundness 0 = box, 1 = stadium/ellipse-like) with the outline's colour and
+  // width around the fill, which is what the exact outline looks like at that size. The quad
+  // grows by half the line width + 1 px so a shape of no area still shows as a dot.
+  const smallShapes = regl<Props, Props, SmallShapeProps>({
+    vert: `precision highp float;
+${TO_CLIP}
+uniform float pixelRatio;
+attribute vec4 rect;
+attribute float shapeCode;
+attribute vec4 color;
+varying vec4 vColor;
+varying vec2 vLocal;
+varying vec2 vHalfSize;
+varying float vRadius;
+varying float vHalfLine;
+void main() {
+  float code = mod(shapeCode, 4.0);
+  float rest = floor(shapeCode / 4.0);
+  float roundness = mod(rest, 65.0) / 64.0;
+  float width = floor(rest / 65.0) / 16.0;
+  vec2 corner = vec2(code >= 2.0 ? 1.0 : -1.0, mod(code, 2.0) < 0.5 ? -1.0 : 1.0);
+  vec2 a = toScreen(rect.xy);
+  vec2 b = toScreen(rect.zw);
+  vec2 halfSize = abs(b - a) * 0.5;
+  float halfLine = 0.5 * width * pixelRatio;
+  vec2 local = corner * (halfSize + halfLine + 1.0);
+  vLocal = local;
+  vHalfSize = halfSize;
+  vRadius = roundness * min(halfSize.x, halfSize.y);
+  vHalfLine = halfLine;
+  vColor = color;
+  gl_Position = toClip((a + b) * 0.5 + local);
+}`,
+    frag: `precision mediump float;
+varying vec4 vColor;
+varying vec2 vLocal;
+varying vec2 vHalfSize;
+varying float vRadius;
+varying float vHalfLine;
+void main() {
+  vec2 q = abs(vLocal) - vHalfSize + vRadius;
+  float d = length(max(q, 0.0)) + min(max(q.x, q.y), 0.0) - vRadius;
+  float line = clamp(vHalfLine + 0.5 - abs(d), 0.0, 1.0);
+  float inside = clamp(0.5 - d, 0.0, 1.0) * vColor.a;
+  // Outline (opaque label colour) over the fill, premultiplied.
+  float a = line + inside * (1.0 - line);
+  gl_FragColor = vec4(vColor.rgb * a, a);
+}`,
+    attributes: {
+      rect: (_ctx: DefaultContext, p: SmallShapeProps) => ({
+        buffer: p.shapes,
+        size: 4,
+        stride: 20,
+        offset: 0,
+      }),
+      shapeCode: (_ctx: DefaultContext, p: SmallShapeProps) => ({
+        buffer: p.shapes,
+        size: 1,
+        stride: 20,
+        offset: 16,
+      }),
+      color: (_ctx: DefaultContext, p: SmallShapeProps) => ({
+        buffer: p.colors,
+        size: 4,
+        normalized: true,
+      }),
+    },
+    uniforms: {
+      view: (_ctx: DefaultContext, p: SmallShapeProps) => p.view,
+      pixelRatio: (_ctx: DefaultContext, p: SmallShapeProps) => p.pixelRatio,
+      resolution,
+    },
+    ...indexed,
     blend: PREMULTIPLIED,
     depth,
   })
@@ -316,5 +459,15 @@ void main() {
     depth,
   })
 
-  return { fill, segments, dots, quad, composite }
+  return {
+    fill,
+    segments,
+    dots,
+    fillIndexed,
+    segmentsIndexed,
+    dotsIndexed,
+    smallShapes,
+    quad,
+    composite,
+  }
 }

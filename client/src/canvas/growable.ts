@@ -50,3 +50,22 @@ export class GrowableU8 {
     return this.data.subarray(0, this.length)
   }
 }
+
+export class GrowableU32 {
+  data: Uint32Array
+  length = 0
+  constructor(capacity = 1024) {
+    this.data = new Uint32Array(capacity)
+  }
+  reserve(n: number): void {
+    if (this.length + n <= this.data.length) return
+    let cap = this.data.length * 2
+    while (cap < this.length + n) cap *= 2
+    const next = new Uint32Array(cap)
+    next.set(this.data.subarray(0, this.length))
+    this.data = next
+  }
+  view(): Uint32Array {
+    return this.data.subarray(0, this.length)
+  }
+}

@@ -44,8 +44,19 @@ export interface RendererOptions {
   limits?: CameraLimits
   /** Shapes per GPU buffer chunk (an edit rebuilds one chunk). */
   chunkSize?: number
+  /**
+   * Image px per side of the grid cells shapes are bucketed in (a redraw skips cells off the
+   * screen). Default 1024.
+   */
+  cellSize?: number
   /** Keep the image reachable when the camera is set (default true). */
   clamp?: boolean
+  /**
+   * Indices (≈ vertices) of shape geometry a navigation frame may draw towards a redraw of the
+   * annotation layer, which is then spread over frames (see renderNow). Default: 50,000 on
+   * software GL (SwiftShader), 2,000,000 otherwise; Infinity redraws in one frame.
+   */
+  redrawBudget?: number
   /**
    * Ms without a camera change after which the annotation layer is redrawn sharply at the new
    * camera (until then pan/zoom frames transform the cached layer). Default 120.
@@ -62,6 +73,8 @@ export class Renderer {
     overlayRedraws: 0,
     chunkRebuilds: 0,
     cachedFrames: 0,
+    steppedFrames: 0,
+    steppedRedraws: 0,
     lastFrameMs: 0,
   }
   private readonly regl: Regl
@@ -86,6 +99,7 @@ export class Renderer {
   private frameRequest = 0
   private destroyed = false
   private readonly pixel = new Uint8Array(4)
+  private readonly redrawBudget: number
 
   constructor(
     private readonly container: HTMLElement,
@@ -102,11 +116,18 @@ export class Renderer {
       canvas: this.canvas,
       pixelRatio: this.pixelRatio,
       extensions: ['ANGLE_instanced_arrays'],
+      optionalExtensions: ['OES_element_index_uint'],
       attributes: { alpha: false, antialias: false, depth: false, stencil: false },
     })
+    this.redrawBudget = options.redrawBudget ?? (isSoftwareGl(this.regl._gl) ? 50_000 : 2_000_000)
     this.commands = createCommands(this.regl)
     this.tiles = new TileLayer(this.regl, this.commands, () => this.requestRender(), options)
-    this.annotations = new AnnotationLayer(this.regl, this.commands, options.chunkSize)
+    this.annotations = new AnnotationLayer(
+      this.regl,
+      this.commands,
+      options.chunkSize,
+      options.cellSize,
+    )
     this.overlay = new OverlayLayer(this.regl, this.commands, container)
     this.resizeObserver = new ResizeObserver(() => this.resize())
     this.resizeObserver.observe(container)
@@ -235,8 +256,7 @@ export class Renderer {
     const { regl, pixelRatio } = this
     regl.poll()
     const { annotations } = this
-    const decision = decideCache({
-      cached: annotations.drawnAt,
+    const query = {
       camera: this.cam,
       contentDirty: this.annotationsDirty,
       settled: this.settled,
@@ -244,16 +264,46 @@ export class Renderer {
       framebuffer: annotations.size,
       margin: annotations.margin,
       pixelRatio,
-    })
-    if (decision === 'redraw') {
+    }
+    const decision = decideCache({ ...query, cached: annotations.drawnAt })
+    // Navigation that leaves the cached layer's margin (or zooms past its drift) does not
+    // redraw the shapes in one frame: the cached layer stays on screen, transformed, while a
+    // redraw at the new camera proceeds in steps over the next frames and is swapped in when
+    // complete. Shape changes, a resize and settled navigation still redraw at once.
+    const stepwise =
+      decision === 'redraw' &&
+      !this.annotationsDirty &&
+      !this.settled &&
+      annotations.drawnAt !== null &&
+      this.redrawBudget < Infinity
+    if (decision === 'redraw' && !stepwise) {
       annotations.draw(this.cam, pixelRatio)
       this.annotationsDirty = false
       this.settled = false
       this.clearSettleTimer()
       this.stats.annotationRedraws = annotations.redraws
-    } else if (decision === 'transform') {
-      this.stats.cachedFrames++
-      this.scheduleSettle()
+    } else {
+      if (decision !== 'reuse') {
+        this.stats.cachedFrames++
+        this.scheduleSettle()
+      }
+      const drawing = annotations.drawing
+      // Start a stepwise redraw, or restart one that will not cover the view when done and is
+      // not yet half way.
+      if (
+        stepwise &&
+        (!drawing ||
+          (decideCache({ ...query, cached: drawing }) === 'redraw' && annotations.progress < 0.5))
+      )
+        annotations.begin(this.cam, pixelRatio)
+      if (annotations.drawing) {
+        this.stats.steppedFrames++
+        if (annotations.advance(this.redrawBudget)) {
+          this.stats.annotationRedraws = annotations.redraws
+          this.stats.steppedRedraws++
+        }
+        this.requestRender()
+      }
     }
     regl.clear({ color: this.background })
     this.tiles.draw(this.cam, this.view, pixelRatio)
@@ -337,4 +387,11 @@ export class Renderer {
     this.annotationsDirty = true
     this.requestRender()
   }
+}
+
+/** Whether WebGL runs on the CPU (SwiftShader, llvmpipe), where every vertex costs. */
+function isSoftwareGl(gl: WebGLRenderingContext): boolean {
+  const info = gl.getExtension('WEBGL_debug_renderer_info')
+  const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER))
+  return /swiftshader|llvmpipe|software/i.test(name)
 }

@@ -142,7 +142,9 @@ export class TileLayer {
         // regl accepts ImageBitmap at run time; its typings predate it.
         data: bitmap as unknown as HTMLCanvasElement,
         mipmap: true,
-        min: 'linear mipmap linear',
+        // One mip level per lookup: the pyramid level already matches the zoom within 2x, and
+        // trilinear filtering doubles the texture reads of every image pixel on software GL.
+        min: 'linear mipmap nearest',
         mag: this.options.pixelated ? 'nearest' : 'linear',
         wrap: 'clamp',
       })

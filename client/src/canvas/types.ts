@@ -73,6 +73,10 @@ export interface RendererStats {
    * transforming the cached layer instead of redrawing the shapes (pan/zoom in progress).
    */
   cachedFrames: number
+  /** Frames that drew part of an annotation redraw spread over frames during navigation. */
+  steppedFrames: number
+  /** Annotation redraws completed that way (also counted in annotationRedraws). */
+  steppedRedraws: number
   /** Times the image layer was drawn. */
   imageRedraws: number
   /** Times the overlay was drawn. */
