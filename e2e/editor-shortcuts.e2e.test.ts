@@ -89,6 +89,7 @@ describe('remapping keyboard shortcuts', () => {
     await page.keyboard.press('?')
     const row = help.locator('dl > div').filter({ hasText: /^BBox$/ })
     expect(await row.count()).toBe(1)
+    await page.screenshot({ path: `${OUT}/help-dialog.png` })
     await help.getByRole('button', { name: 'Close' }).click()
 
     // Reset all: R again.
