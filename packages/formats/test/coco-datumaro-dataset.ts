@@ -86,7 +86,14 @@ export function fullDataset(): Dataset {
         attributes: { pose_kind: 'standing' },
         sourceId: 12,
       },
-      { type: 'ellipse', label: 'person', points: [40, 20, 6, 4], rotation: 15, attributes: {} },
+      {
+        type: 'ellipse',
+        label: 'person',
+        points: [40, 20, 6, 4],
+        rotation: 15,
+        attributes: {},
+        sourceId: 13,
+      },
       { type: 'polyline', label: 'person', points: [1, 1, 2, 5, 9, 9], attributes: {} },
       { type: 'points', label: 'person', points: [3, 3, 4, 4], attributes: {} },
     ],
@@ -98,6 +105,7 @@ export function fullDataset(): Dataset {
     width: 16,
     height: 16,
     subset: 'train',
+    sourceId: 101,
     annotations: [],
     tags: [],
   }

@@ -64,6 +64,9 @@ export function at(path: JsonPath, ...keys: PropertyKey[]): PropertyKey[] {
 
 /** Removes the last-bit noise of a sum or difference (`0.3 + 9.8` → `10.1`), so sizes round-trip. */
 export function tidy(value: number): number {
+  if (Number.isInteger(value)) return value
+  // below 1e6 rounding to 1e-9 px is exact enough and far cheaper than toPrecision
+  if (Math.abs(value) < 1e6) return Math.round(value * 1e9) / 1e9
   return Number(value.toPrecision(15))
 }
 
