@@ -8,6 +8,7 @@ import { blobRoutes } from './blobs'
 import type { ApiEnv } from './env'
 import { ApiError, ApiErrorCode, errorHandler } from './errors'
 import { imageRoutes } from './images'
+import { importExportRoutes } from './import-export'
 import { openApiDocument } from './openapi'
 import { projectRoutes } from './projects'
 import { shareRoutes } from './share'
@@ -40,6 +41,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api', shareRoutes(deps))
   app.route('/api', imageRoutes(deps))
   app.route('/api', blobRoutes(deps))
+  app.route('/api', importExportRoutes(deps))
   // Upgrades never reach Hono (the relay takes them from the HTTP server); a plain GET does.
   app.get('/sync/:room{.+}', () => {
     throw new ApiError(

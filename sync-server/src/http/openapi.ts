@@ -195,6 +195,93 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/projects/{id}/import': {
+      post: {
+        summary: 'Import a dataset into the project (manager)',
+        description:
+          'Multipart: an optional field `format` (a format id; without it the format is detected ' +
+          'from the files) and one file: a zip (folder layout of the format, images optional) or a ' +
+          'single JSON/XML annotation file. Labels merge by name, images by file name or content ' +
+          '(SHA-256); images the project lacks must be in the zip. Shapes identical to existing ' +
+          'ones are skipped, so importing the same file twice changes nothing. All or nothing: a ' +
+          'malformed file changes nothing and gets a 422 naming the file, the place in it and what ' +
+          'was expected.',
+        parameters: [projectId],
+        requestBody: {
+          required: true,
+          content: {
+            'multipart/form-data': {
+              schema: {
+                type: 'object',
+                required: ['file'],
+                properties: {
+                  format: { type: 'string', description: 'A format id, e.g. `coco`' },
+                  file: { type: 'string', contentMediaType: 'application/octet-stream' },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': { description: 'What was imported', content: json(ref('ImportResult')) },
+          '400': {
+            description:
+              'Malformed form, unknown format, or a format that cannot be detected ' +
+              '(`unknown_format`) or is ambiguous (`ambiguous_format`); `error.candidates` lists ' +
+              'the formats that recognised the files with their confidence',
+            content: json(ref('Error')),
+          },
+          ...AUTH_ERRORS,
+          '404': error('No such project'),
+          '409': error('The project document is newer than this server (read-only)'),
+          '413': error('The upload is too large'),
+          '415': error('Not multipart/form-data'),
+          '422': error('`invalid_format`: the message is `file: where: what was expected`'),
+        },
+      },
+    },
+    '/api/projects/{id}/export': {
+      post: {
+        summary: 'Export the project (or some jobs) in a format, as a zip (viewer)',
+        description:
+          'Answers with the zip itself for now (a flow run once flows land). The export report ' +
+          '(what the format cannot hold: `{ format, images, annotations, entries, warnings }`) ' +
+          'comes URI-encoded JSON in the header `X-Loupe-Export-Report`.',
+        parameters: [projectId],
+        requestBody: {
+          required: true,
+          content: json({
+            type: 'object',
+            additionalProperties: false,
+            required: ['format'],
+            properties: {
+              format: { type: 'string', description: 'A format id, e.g. `coco`, `yolo`' },
+              jobIds: { type: 'array', items: { type: 'string' } },
+              includeImages: { type: 'boolean', default: false },
+            },
+          }),
+        },
+        responses: {
+          '200': {
+            description: 'The zip (`Content-Disposition: attachment`)',
+            headers: {
+              'X-Loupe-Export-Report': {
+                description: 'encodeURIComponent(JSON) of the export report',
+                schema: { type: 'string' },
+              },
+            },
+            content: {
+              'application/zip': {
+                schema: { type: 'string', contentMediaType: 'application/zip' },
+              },
+            },
+          },
+          '400': error('Invalid body, unknown format or unknown job'),
+          ...AUTH_ERRORS,
+          '404': error('No such project'),
+        },
+      },
+    },
     '/api/blobs/{sha256}': {
       get: {
         summary: 'Image bytes, for a token whose project holds the blob (admin: any)',
@@ -301,6 +388,32 @@ export const openApiDocument = {
           url: { type: 'string', format: 'uri' },
           role: { enum: ['viewer', 'annotator', 'manager'] },
           expiresAt: { type: 'string', format: 'date-time' },
+        },
+      },
+      ImportResult: {
+        type: 'object',
+        required: ['format', 'summary', 'report'],
+        properties: {
+          format: { type: 'string' },
+          summary: {
+            type: 'object',
+            properties: Object.fromEntries(
+              [
+                'labelsAdded',
+                'imagesAdded',
+                'imagesMatched',
+                'shapesAdded',
+                'shapesSkipped',
+                'tagsAdded',
+                'jobsCreated',
+              ].map((key) => [key, { type: 'integer', minimum: 0 }]),
+            ),
+          },
+          report: {
+            type: 'array',
+            items: { type: 'string' },
+            description: 'What could not be carried over or was adjusted, one line each',
+          },
         },
       },
       Image: {
