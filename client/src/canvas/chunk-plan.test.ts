@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { planChunks, type Chunk } from './chunk-plan'
+import { cellOf, planChunks, type Chunk } from './chunk-plan'
 import type { RenderShape } from './types'
 
 const make = (i: number): RenderShape => ({
@@ -49,5 +49,38 @@ describe('planChunks', () => {
     const all = planChunks(plan.chunks, [], 4)
     expect(all.chunks).toEqual([])
     expect(all.removed.length).toBe(plan.chunks.length)
+  })
+})
+
+describe('planChunks by position', () => {
+  const at = (id: string, x: number, y: number): RenderShape => ({
+    id,
+    type: 'rectangle',
+    points: [x, y, x + 10, y + 10],
+    color: '#00ff00',
+  })
+
+  it('buckets shapes by the cell of their centre, keeping draw order within a cell', () => {
+    const shapes = [at('a', 10, 10), at('b', 2000, 10), at('c', 20, 30), at('d', 10, 1500)]
+    const plan = planChunks([], shapes, 1024, 1024)
+    expect(plan.chunks.map((c) => c.shapes.map((s) => s.id))).toEqual([['a', 'c'], ['b'], ['d']])
+    expect(cellOf(shapes[0]!, 1024)).toBe(plan.chunks[0]!.cell)
+  })
+
+  it('moving a shape to another cell rebuilds the two chunks involved', () => {
+    const shapes = [at('a', 10, 10), at('b', 2000, 10), at('c', 20, 30), at('d', 10, 1500)]
+    const first = planChunks([], shapes, 1024, 1024)
+    const moved = shapes.map((s) => (s.id === 'c' ? at('c', 2010, 20) : s))
+    const plan = planChunks(first.chunks, moved, 1024, 1024)
+    expect([...plan.dirty].map((c) => c.shapes.map((s) => s.id))).toEqual([['a'], ['b', 'c']])
+    expect(plan.removed).toEqual([])
+    const gone = planChunks(
+      plan.chunks,
+      moved.filter((s) => s.id !== 'd'),
+      1024,
+      1024,
+    )
+    expect(gone.removed.map((c) => c.shapes[0]!.id)).toEqual(['d'])
+    expect(gone.dirty.size).toBe(0)
   })
 })

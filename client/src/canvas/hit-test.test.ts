@@ -104,3 +104,43 @@ describe('HitIndex', () => {
     ])
   })
 })
+
+describe('HitIndex updates', () => {
+  const disc = (id: string, cx: number, cy: number): RenderShape => {
+    const ring: number[] = []
+    for (let k = 0; k < 12; k++) {
+      const t = (k / 12) * Math.PI * 2
+      ring.push(cx + 20 * Math.cos(t), cy + 20 * Math.sin(t))
+    }
+    return { ...base, id, type: 'polygon', points: ring }
+  }
+
+  it('re-indexes only shapes that changed, appeared or went away', () => {
+    const shapes = Array.from({ length: 5000 }, (_, i) =>
+      disc(`s${i}`, (i % 100) * 50 + 25, Math.floor(i / 100) * 50 + 25),
+    )
+    const idx = new HitIndex()
+    idx.setShapes(shapes)
+    expect(idx.hitTest(25, 25)?.id).toBe('s0')
+    expect(idx.stats).toEqual({ rebuilds: 1, inserted: 0, removed: 0 })
+
+    // Move s0 far away: its old place is empty, its new one hits, one shape re-indexed.
+    const moved = [disc('s0', 4000, 4000), ...shapes.slice(1)]
+    idx.setShapes(moved)
+    expect(idx.hitTest(25, 25)).toBeNull()
+    expect(idx.hitTest(4000, 4000)?.id).toBe('s0')
+    expect(idx.stats).toEqual({ rebuilds: 1, inserted: 1, removed: 1 })
+
+    // Remove one, add one on top of another: topmost (last) wins.
+    const next = [...moved.filter((s) => s.id !== 's1'), disc('top', 25 + 50 * 2, 25)]
+    idx.setShapes(next)
+    expect(idx.hitTest(75, 25)).toBeNull()
+    expect(idx.hitTest(125, 25)?.id).toBe('top')
+    expect(idx.stats).toEqual({ rebuilds: 1, inserted: 2, removed: 2 })
+
+    // Reordering alone re-indexes nothing but changes which shape is on top.
+    idx.setShapes([next[next.length - 1]!, ...next.slice(0, -1)])
+    expect(idx.hitTest(125, 25)?.id).toBe('s2')
+    expect(idx.stats).toEqual({ rebuilds: 1, inserted: 2, removed: 2 })
+  })
+})

@@ -2,16 +2,36 @@
 // by their drawn bounds; candidates are tested exactly, topmost (last drawn) first.
 
 import { ellipseRing, rectCorners, shapeBounds, type Bounds } from './geometry'
+import { cachedBounds } from './shape-bounds'
 import { rleAt } from './rle'
 import { SpatialGrid } from './spatial-grid'
 import type { RenderShape } from './types'
 
+/** Counts of grid work, so tests can tell an incremental update from a rebuild. */
+export interface HitIndexStats {
+  /** Full rebuilds of the grid. */
+  rebuilds: number
+  /** Shapes inserted into or removed from the grid (a changed shape counts once each). */
+  inserted: number
+  removed: number
+}
+
 export class HitIndex {
   private shapes: readonly RenderShape[] = []
-  private grid = new SpatialGrid()
+  /** Draw order (index in `shapes`) by id, for topmost-first results. */
+  private readonly order = new Map<string, number>()
+  /** What the grid holds per id: the shape object and the bounds it was inserted with. */
+  private readonly indexed = new Map<string, { shape: RenderShape; bounds: Bounds }>()
+  private grid: SpatialGrid<string> | null = null
+  /** The extent the grid's cell size was chosen for. */
+  private gridExtent = 0
   private dirty = true
+  readonly stats: HitIndexStats = { rebuilds: 0, inserted: 0, removed: 0 }
 
-  /** Replaces the indexed shapes; the grid is rebuilt lazily on the next query. */
+  /**
+   * Replaces the indexed shapes. The grid is brought up to date lazily on the next query, and
+   * only for shapes whose object changed (by identity), appeared or went away.
+   */
   setShapes(shapes: readonly RenderShape[]): void {
     this.shapes = shapes
     this.dirty = true
@@ -22,9 +42,12 @@ export class HitIndex {
    * points; callers pass a screen tolerance divided by the camera scale.
    */
   hitTest(x: number, y: number, tolerance = 4): RenderShape | null {
-    const ids = this.candidates([x - tolerance, y - tolerance, x + tolerance, y + tolerance])
-    for (const i of ids) {
-      const shape = this.shapes[i]!
+    for (const shape of this.candidates([
+      x - tolerance,
+      y - tolerance,
+      x + tolerance,
+      y + tolerance,
+    ])) {
       if (!shape.hidden && hitShape(shape, x, y, tolerance)) return shape
     }
     return null
@@ -33,34 +56,70 @@ export class HitIndex {
   /** Visible shapes whose bounds lie wholly inside the box (marquee selection). */
   shapesInside(box: Bounds): RenderShape[] {
     const out: RenderShape[] = []
-    for (const i of this.candidates(box)) {
-      const shape = this.shapes[i]!
-      const b = shapeBounds(shape)
+    for (const shape of this.candidates(box)) {
+      const b = cachedBounds(shape)
       if (!shape.hidden && b[0] >= box[0] && b[1] >= box[1] && b[2] <= box[2] && b[3] <= box[3])
         out.push(shape)
     }
     return out.reverse()
   }
 
-  /** Candidate indices, topmost first. */
-  private candidates(box: Bounds): number[] {
-    if (this.dirty) this.rebuild()
-    return [...this.grid.query(box)].sort((a, b) => b - a)
+  /** Candidate shapes, topmost first. */
+  private candidates(box: Bounds): RenderShape[] {
+    if (this.dirty) this.sync()
+    const ids = [...this.grid!.query(box)]
+    const order = this.order
+    ids.sort((a, b) => order.get(b)! - order.get(a)!)
+    return ids.map((id) => this.shapes[order.get(id)!]!)
   }
 
-  private rebuild(): void {
-    let w = 0
-    let h = 0
-    const bounds = this.shapes.map((s) => {
-      const b = shapeBounds(s)
-      w = Math.max(w, b[2])
-      h = Math.max(h, b[3])
-      return b
-    })
-    // About 256 cells along the longer side, but no smaller than 32 px.
-    this.grid = new SpatialGrid(Math.max(32, Math.ceil(Math.max(w, h) / 256)))
-    bounds.forEach((b, i) => this.grid.insert(i, b))
+  private sync(): void {
     this.dirty = false
+    const { order, indexed } = this
+    order.clear()
+    let extent = 0
+    this.shapes.forEach((s, i) => order.set(s.id, i))
+    // Duplicate ids: the last one wins, as in a Map.
+    for (const s of this.shapes) {
+      const b = cachedBounds(s)
+      if (b[2] > extent) extent = b[2]
+      if (b[3] > extent) extent = b[3]
+    }
+    if (!this.grid || indexed.size === 0 || extent > this.gridExtent * 8) {
+      this.rebuild(extent)
+      return
+    }
+    const grid = this.grid
+    for (const [id, entry] of indexed) {
+      const i = order.get(id)
+      const now = i === undefined ? undefined : this.shapes[i]
+      if (now === entry.shape) continue
+      grid.remove(id, entry.bounds)
+      indexed.delete(id)
+      this.stats.removed++
+    }
+    for (const [id, i] of order) {
+      if (indexed.has(id)) continue
+      const shape = this.shapes[i]!
+      const bounds = cachedBounds(shape)
+      grid.insert(id, bounds)
+      indexed.set(id, { shape, bounds })
+      this.stats.inserted++
+    }
+  }
+
+  private rebuild(extent: number): void {
+    this.stats.rebuilds++
+    // About 256 cells along the longer side, but no smaller than 32 px.
+    this.grid = new SpatialGrid<string>(Math.max(32, Math.ceil(extent / 256)))
+    this.gridExtent = Math.max(extent, 256)
+    this.indexed.clear()
+    for (const [id, i] of this.order) {
+      const shape = this.shapes[i]!
+      const bounds = cachedBounds(shape)
+      this.grid.insert(id, bounds)
+      this.indexed.set(id, { shape, bounds })
+    }
   }
 }
 
