@@ -1,0 +1,5 @@
+export { main } from './main'
+export type { Io } from './main'
+export { parseCommand, USAGE } from './args'
+export type { Command, Target } from './args'
+export { CliError, ExitCode } from './errors'
