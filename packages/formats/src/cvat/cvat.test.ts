@@ -423,3 +423,36 @@ describe('CVAT for images 1.1: malformed input', () => {
     )
   })
 })
+
+describe('CVAT for images 1.1: detection, progress and cancel', () => {
+  it('recognises its own files only', () => {
+    expect(cvat.detect(xml(image('')))).toBeGreaterThan(0.9)
+    expect(cvat.detect(new FileTree([['task_1.xml', '<annotations><image/></annotations>']]))).toBe(
+      0.8,
+    )
+    const voc = new FileTree([
+      ['Annotations/a.xml', '<annotation><filename>a.jpg</filename></annotation>'],
+    ])
+    expect(cvat.detect(voc)).toBe(0)
+    expect(cvat.detect(new FileTree([['annotations/instances_val.json', '{"images":[]}']]))).toBe(0)
+  })
+
+  it('reports progress per image and stops when cancelled', async () => {
+    const body = [image(''), image(''), image('')].join('\n')
+    const seen: number[] = []
+    await cvat.read(xml(body), { onProgress: (p) => seen.push(p.done) })
+    expect(seen).toEqual([1, 2, 3])
+    const signal = { aborted: false }
+    const read = async () =>
+      cvat.read(xml(body), {
+        signal,
+        onProgress: () => {
+          signal.aborted = true
+        },
+      })
+    await expect(read).rejects.toThrow('cancelled')
+    await expect(async () =>
+      cvat.write(fullDataset(), { signal: { aborted: true } }),
+    ).rejects.toThrow('cancelled')
+  })
+})

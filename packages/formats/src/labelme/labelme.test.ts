@@ -485,3 +485,37 @@ describe('LabelMe', () => {
     expect(base64Decode('Zm9v!')).toBeNull()
   })
 })
+
+describe('LabelMe: detection, progress and cancel', () => {
+  it('recognises its own files only', async () => {
+    const files = await labelme.write(labelmeDataset())
+    expect(labelme.detect(files)).toBe(0.9)
+    const coco = new FileTree([
+      ['annotations/instances_val.json', '{"images":[],"annotations":[]}'],
+    ])
+    expect(labelme.detect(coco)).toBe(0)
+    const datumaro = new FileTree([
+      ['annotations/default.json', '{"info":{},"categories":{},"items":[]}'],
+    ])
+    expect(labelme.detect(datumaro)).toBe(0)
+  })
+
+  it('reports progress per file and stops when cancelled', async () => {
+    const files = await labelme.write(labelmeDataset())
+    const seen: number[] = []
+    await labelme.read(files, { onProgress: (p) => seen.push(p.done) })
+    expect(seen).toEqual([1, 2])
+    const signal = { aborted: false }
+    await expect(async () =>
+      labelme.read(files, {
+        signal,
+        onProgress: () => {
+          signal.aborted = true
+        },
+      }),
+    ).rejects.toThrow('cancelled')
+    await expect(async () =>
+      labelme.write(labelmeDataset(), { signal: { aborted: true } }),
+    ).rejects.toThrow('cancelled')
+  })
+})
