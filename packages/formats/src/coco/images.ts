@@ -7,13 +7,19 @@ import type { ReadOptions } from '../format'
 /** Looks up image files by candidate paths, falling back to a unique file of the same base name. */
 export class ImageFiles {
   private byBase: Map<string, string[]> | undefined
+  private readonly images = new Set<string>()
 
-  constructor(private readonly tree: FileTree) {}
+  constructor(tree: FileTree) {
+    for (const [path] of tree.entries()) if (isImagePath(path)) this.images.add(path)
+  }
 
   /** The path of the image's bytes: the first candidate that exists, else a unique base-name match. */
   find(candidates: readonly string[], name: string): string | undefined {
-    for (const candidate of candidates)
-      if (this.tree.has(candidate)) return normalizePath(candidate)
+    if (this.images.size === 0) return undefined
+    for (const candidate of candidates) {
+      const path = isClean(candidate) ? candidate : normalizePath(candidate)
+      if (this.images.has(path)) return path
+    }
     const matches = this.index().get(basename(name).toLowerCase())
     return matches?.length === 1 ? matches[0] : undefined
   }
@@ -21,8 +27,7 @@ export class ImageFiles {
   private index(): Map<string, string[]> {
     if (!this.byBase) {
       this.byBase = new Map()
-      for (const [path] of this.tree.entries()) {
-        if (!isImagePath(path)) continue
+      for (const path of this.images) {
         const key = basename(path).toLowerCase()
         const list = this.byBase.get(key)
         if (list) list.push(path)
@@ -35,6 +40,7 @@ export class ImageFiles {
 
 /** A name as a dataset keeps it: `/`-separated and relative (absolute paths keep the base name). */
 export function imageName(path: string): string {
+  if (isClean(path)) return path
   const clean = path.replace(/\\/g, '/')
   if (clean.startsWith('/') || /^[A-Za-z]:\//.test(clean) || clean.split('/').includes('..')) {
     return basename(clean)
@@ -59,4 +65,16 @@ export function resolveImageSize(
     if (probe.ok) return { width: probe.image.width, height: probe.image.height }
   }
   return options?.imageSize?.(name) ?? options?.imageSize?.(basename(name))
+}
+
+/** Already in FileTree's normal form: no `\\`, no leading `/`, no empty, `.` or `..` segments. */
+function isClean(path: string): boolean {
+  return (
+    path !== '' &&
+    !path.startsWith('/') &&
+    !path.endsWith('/') &&
+    !path.includes('\\') &&
+    !path.includes('//') &&
+    !/(^|\/)\.\.?(\/|$)/.test(path)
+  )
 }

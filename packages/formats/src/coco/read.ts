@@ -219,42 +219,43 @@ class CocoReader {
     categories: Map<Id, Category>,
   ): void {
     const signal = this.options?.signal
+    // the checks below build a JSON path only on failure: this loop runs a million times
     for (let i = 0; i < raw.length; i++) {
       if (i % 1024 === 0) throwIfCancelled(signal)
-      const path = ['annotations', i]
-      const a = f.object(raw[i], path, 'an annotation {id, image_id, category_id, bbox}')
-      const imageId = readId(f, a.image_id, at(path, 'image_id'), 'an image id')
-      const image = images.get(imageId)
+      const a = raw[i] as Record<string, unknown>
+      if (typeof a !== 'object' || a === null || Array.isArray(a)) {
+        f.fail(['annotations', i], 'expected an annotation {id, image_id, category_id, bbox}')
+      }
+      const image = images.get(a.image_id as Id)
       if (!image) {
-        f.fail(
-          at(path, 'image_id'),
-          `expected the id of an image in images (no image has id ${imageId})`,
-        )
+        const path = ['annotations', i, 'image_id']
+        const id = readId(f, a.image_id, path, 'an image id')
+        f.fail(path, `expected the id of an image in images (no image has id ${id})`)
       }
-      const categoryId = readId(f, a.category_id, at(path, 'category_id'), 'a category id')
-      const category = categories.get(categoryId)
+      const category = categories.get(a.category_id as Id)
       if (!category) {
-        f.fail(
-          at(path, 'category_id'),
-          `expected the id of a category in categories (no category has id ${categoryId})`,
-        )
+        const path = ['annotations', i, 'category_id']
+        const id = readId(f, a.category_id, path, 'a category id')
+        f.fail(path, `expected the id of a category in categories (no category has id ${id})`)
       }
-      const base = this.base(f, a, path, category.label.name)
+      const base = this.base(f, a, i, category.label.name)
       if (category.nodes !== undefined) {
-        image.annotations.push(keypoints(f, a, path, category.nodes, base))
+        image.annotations.push(keypoints(f, a, i, category.nodes, base))
         continue
       }
-      const box =
-        a.bbox === undefined || a.bbox === null ? undefined : bbox(f, a.bbox, at(path, 'bbox'))
-      const shapes = this.segmentation(f, a.segmentation, at(path, 'segmentation'), image, base)
-      if (shapes.length > 0) {
-        image.annotations.push(...shapes)
-        continue
+      const box = a.bbox === undefined || a.bbox === null ? undefined : bbox(f, a.bbox, i)
+      if (a.segmentation !== undefined && a.segmentation !== null) {
+        const shapes = this.segmentation(f, a.segmentation, i, image, base)
+        if (shapes.length > 0) {
+          for (const shape of shapes) image.annotations.push(shape)
+          continue
+        }
       }
-      if (!box) f.fail(at(path, 'bbox'), 'expected 4 numbers')
-      const rectangle: DatasetAnnotation = { ...base, type: 'rectangle', points: box }
-      const attributes = a.attributes as Record<string, unknown> | undefined
-      const rotation = attributes?.rotation
+      if (!box) f.fail(['annotations', i, 'bbox'], 'expected 4 numbers')
+      const rectangle = base as DatasetAnnotation
+      rectangle.type = 'rectangle'
+      rectangle.points = box
+      const rotation = (a.attributes as Record<string, unknown> | undefined)?.rotation
       if (typeof rotation === 'number' && Number.isFinite(rotation)) {
         const degrees = ((rotation % 360) + 360) % 360
         if (degrees !== 0) rectangle.rotation = degrees
@@ -267,25 +268,26 @@ class CocoReader {
   private base(
     f: JsonFields,
     a: Record<string, unknown>,
-    path: JsonPath,
+    i: number,
     label: string,
   ): Omit<DatasetAnnotation, 'type' | 'points'> {
-    const raw =
-      a.attributes === undefined || a.attributes === null
-        ? {}
-        : f.object(a.attributes, at(path, 'attributes'))
+    let raw = a.attributes as Record<string, unknown> | undefined | null
+    if (raw === undefined || raw === null) raw = {}
+    else if (typeof raw !== 'object' || Array.isArray(raw)) {
+      f.fail(['annotations', i, 'attributes'], 'expected an object')
+    }
     const attributes = attributeValues(raw, SHAPE_KEYS)
     const base: Omit<DatasetAnnotation, 'type' | 'points'> = { label, attributes }
-    if (flag(raw.occluded)) base.occluded = true
+    if (raw.occluded !== undefined && flag(raw.occluded)) base.occluded = true
     const crowd = a.iscrowd
-    if (crowd !== undefined && crowd !== null) {
-      if (crowd !== 0 && crowd !== 1 && typeof crowd !== 'boolean') {
-        f.fail(at(path, 'iscrowd'), 'expected iscrowd 0 or 1')
+    if (crowd !== undefined && crowd !== null && crowd !== 0) {
+      if (crowd !== 1 && typeof crowd !== 'boolean') {
+        f.fail(['annotations', i, 'iscrowd'], 'expected iscrowd 0 or 1')
       }
       if (crowd === 1 || crowd === true) base.crowd = true
     }
     if (a.score !== undefined && a.score !== null) {
-      base.score = f.number(a.score, at(path, 'score'), 'a numeric score')
+      base.score = f.number(a.score, ['annotations', i, 'score'], 'a numeric score')
     }
     if (Number.isSafeInteger(a.id)) base.sourceId = a.id as number
     this.attributeTypes.observe(label, attributes)
@@ -295,14 +297,13 @@ class CocoReader {
   private segmentation(
     f: JsonFields,
     value: unknown,
-    path: JsonPath,
+    i: number,
     image: DatasetImage,
     base: Omit<DatasetAnnotation, 'type' | 'points'>,
   ): DatasetAnnotation[] {
-    if (value === undefined || value === null) return []
     const shape = base
     if (!Array.isArray(value)) {
-      const rle = readRle(f, value, path, image)
+      const rle = readRle(f, value, ['annotations', i, 'segmentation'], image)
       const region = imageRleToBoxRle(rle)
       if (!region) return []
       const { x1, y1, x2, y2 } = region.box
@@ -310,13 +311,24 @@ class CocoReader {
     }
     const parts: number[][] = []
     for (let k = 0; k < value.length; k++) {
-      const part = f.numbers(value[k], at(path, k), 'a polygon of x,y numbers')
-      if (part.length % 2 !== 0)
-        f.fail(at(path, k), 'expected a polygon of x,y pairs (an even count)')
+      const part = value[k] as number[]
+      if (!isNumbers(part)) {
+        f.fail(['annotations', i, 'segmentation', k], 'expected a polygon of x,y numbers')
+      }
+      if (part.length % 2 !== 0) {
+        const where = ['annotations', i, 'segmentation', k]
+        f.fail(where, 'expected a polygon of x,y pairs (an even count)')
+      }
       // COCO's own files have a few degenerate parts (two points); Loupe's polygons need three
       if (part.length >= 6) parts.push(part)
     }
     if (parts.length === 0) return []
+    if (parts.length === 1) {
+      const polygon = shape as DatasetAnnotation
+      polygon.type = 'polygon'
+      polygon.points = parts[0]!
+      return [polygon]
+    }
     let group: number | undefined
     if (parts.length > 1) {
       group = (this.groups.get(image) ?? 0) + 1
@@ -349,29 +361,43 @@ function optionalSize(f: JsonFields, value: unknown, path: JsonPath): number | u
   return n
 }
 
-function bbox(f: JsonFields, value: unknown, path: JsonPath): number[] {
-  const box = f.numbers(value, path, '4 numbers')
-  if (box.length !== 4) f.fail(path, 'expected 4 numbers')
-  const [x, y, w, h] = box as [number, number, number, number]
-  if (w < 0 || h < 0) f.fail(path, 'expected [x, y, width, height] with a width and height ≥ 0')
+/** Whether a value is an array of finite numbers. */
+function isNumbers(value: unknown): value is number[] {
+  if (!Array.isArray(value)) return false
+  for (let k = 0; k < value.length; k++) {
+    const v: unknown = value[k]
+    if (typeof v !== 'number' || !Number.isFinite(v)) return false
+  }
+  return true
+}
+
+function bbox(f: JsonFields, value: unknown, i: number): number[] {
+  if (!isNumbers(value) || value.length !== 4)
+    f.fail(['annotations', i, 'bbox'], 'expected 4 numbers')
+  const [x, y, w, h] = value as [number, number, number, number]
+  if (w < 0 || h < 0) {
+    f.fail(['annotations', i, 'bbox'], 'expected [x, y, width, height] with a width and height ≥ 0')
+  }
   return [x, y, tidy(x + w), tidy(y + h)]
 }
 
 function keypoints(
   f: JsonFields,
   a: Record<string, unknown>,
-  path: JsonPath,
+  i: number,
   nodes: number,
   base: Omit<DatasetAnnotation, 'type' | 'points'>,
 ): DatasetAnnotation {
   const expected = `${nodes * 3} numbers (x, y, v for each of the ${nodes} keypoints)`
-  const values = f.numbers(a.keypoints, at(path, 'keypoints'), expected)
-  if (values.length !== nodes * 3) f.fail(at(path, 'keypoints'), `expected ${expected}`)
+  const values = a.keypoints
+  if (!isNumbers(values) || values.length !== nodes * 3) {
+    f.fail(['annotations', i, 'keypoints'], `expected ${expected}`)
+  }
   const points: number[] = []
   const visibility: NodeVisibility[] = []
   for (let k = 0; k < nodes; k++) {
     const v = VISIBILITY[values[3 * k + 2]!]
-    if (!v) f.fail(at(path, 'keypoints', 3 * k + 2), 'expected visibility 0, 1 or 2')
+    if (!v) f.fail(['annotations', i, 'keypoints', 3 * k + 2], 'expected visibility 0, 1 or 2')
     points.push(values[3 * k]!, values[3 * k + 1]!)
     visibility.push(v)
   }
