@@ -70,7 +70,8 @@ export function parseCommand(
   }
   const { values, positionals } = parsed
   const [command, ...rest] = positionals
-  if (values.help || command === undefined || command === 'help') return { command: 'help' }
+  if (values.help || command === 'help') return { command: 'help' }
+  if (command === undefined) throw usageError('give a command: import or export')
   if (command !== 'import' && command !== 'export') {
     throw usageError(`unknown command ${JSON.stringify(command)}: expected import or export`)
   }
