@@ -23,7 +23,13 @@ describe('FileTree', () => {
     const tree = new FileTree([['a.json', '{\n  "a": 1,\n  "b": 2\n  "c": 3\n}']])
     expect(() => tree.json('a.json')).toThrow(/^a\.json: line 4, column 3: expected valid JSON/)
     expect(() => tree.text('missing.json')).toThrow(/^missing\.json: missing/)
-    expect(() => parseJson('b.json', '{"a":}')).toThrow(/^b\.json: expected valid JSON/)
+    expect(() => parseJson('b.json', '{"a":}')).toThrow(
+      /^b\.json: line 1, column 6: expected valid JSON/,
+    )
+    expect(() => parseJson('c.json', '[1,\n "x\\q"]')).toThrow(/^c\.json: line 2, column 5: /)
+    expect(() => parseJson('d.json', '{"a": [1, 2}')).toThrow(/^d\.json: line 1, column 12: /)
+    expect(() => parseJson('e.json', '{"a": tru}')).toThrow(/^e\.json: line 1, column 10: /)
+    expect(() => parseJson('f.json', '{"a": 1')).toThrow(/^f\.json: line 1, column 8: /)
   })
 
   it('turns schema problems into JSON paths', () => {

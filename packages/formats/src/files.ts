@@ -166,14 +166,106 @@ export function parseJson(file: string, text: string): unknown {
     return JSON.parse(text)
   } catch (error) {
     const message = (error as Error).message
+    // V8 names the offset only for some errors; find it ourselves otherwise.
     const position = /position (\d+)/.exec(message)
-    let where = ''
-    if (position) {
-      const { line, column } = lineColumn(text, Number(position[1]))
-      where = `line ${line}, column ${column}`
-    }
-    throw new FormatError(file, where, `expected valid JSON (${message})`)
+    const offset = position ? Number(position[1]) : jsonErrorOffset(text)
+    const { line, column } = lineColumn(text, offset)
+    throw new FormatError(
+      file,
+      `line ${line}, column ${column}`,
+      `expected valid JSON (${message})`,
+    )
   }
+}
+
+/**
+ * The offset of the first JSON syntax error in `text` (its length when the text ends too early),
+ * by a small recursive scanner; only called after JSON.parse has failed.
+ */
+export function jsonErrorOffset(text: string): number {
+  let i = 0
+  const fail = (at = i): never => {
+    throw at
+  }
+  const space = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++
+  }
+  const literal = (word: string) => {
+    for (const ch of word) {
+      if (text[i] !== ch) fail()
+      i++
+    }
+  }
+  const string = () => {
+    i++
+    while (i < text.length) {
+      const ch = text.charCodeAt(i)
+      if (ch === 34) return void i++
+      if (ch < 32) fail()
+      if (ch === 92) {
+        i++
+        const esc = text[i]
+        if (esc === 'u') {
+          for (let k = 1; k <= 4; k++) if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) fail(i + k)
+          i += 4
+        } else if (esc === undefined || !'"\\/bfnrt'.includes(esc)) fail()
+      }
+      i++
+    }
+    fail()
+  }
+  const number = () => {
+    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400))
+    if (!match || match[0] === '-') fail()
+    i += match![0].length
+  }
+  const value = (): void => {
+    space()
+    const ch = text[i]
+    if (ch === '{') {
+      i++
+      space()
+      if (text[i] === '}') return void i++
+      for (;;) {
+        space()
+        if (text[i] !== '"') fail()
+        string()
+        space()
+        if (text[i] !== ':') fail()
+        i++
+        value()
+        space()
+        if (text[i] === ',') i++
+        else if (text[i] === '}') return void i++
+        else fail()
+      }
+    } else if (ch === '[') {
+      i++
+      space()
+      if (text[i] === ']') return void i++
+      for (;;) {
+        value()
+        space()
+        if (text[i] === ',') i++
+        else if (text[i] === ']') return void i++
+        else fail()
+      }
+    } else if (ch === '"') string()
+    else if (ch === 't') literal('true')
+    else if (ch === 'f') literal('false')
+    else if (ch === 'n') literal('null')
+    else if (ch === '-' || (ch !== undefined && ch >= '0' && ch <= '9')) number()
+    else fail()
+  }
+  try {
+    value()
+    space()
+    if (i < text.length) fail()
+  } catch (offset) {
+    if (typeof offset === 'number') return Math.min(offset, text.length)
+    throw offset
+  }
+  return text.length
 }
 
 /**
