@@ -64,11 +64,13 @@ class OpenedJobs {
     return { state: Y.encodeStateAsUpdate(handle.session.doc) }
   }
 
-  async open(jobId: string, signal?: AbortSignal): Promise<JobDocumentHandle> {
+  /** Opens a job's room; a job new to this import (`local`) needs only its (empty) local copy. */
+  async open(jobId: string, signal?: AbortSignal, local = false): Promise<JobDocumentHandle> {
     let handle = this.#handles.get(jobId)
     if (!handle) {
       handle = await openJobDocument(this.deps.hub, this.deps.projectId, jobId, {
         ...(signal ? { signal } : {}),
+        ...(local ? { serverWaitMs: 0 } : {}),
       })
       const existing = this.#handles.get(jobId)
       if (existing) {
@@ -144,11 +146,13 @@ export async function runImport(
     if (refused) throw new Error(refused)
 
     // Every room the plan writes is open (and loaded) before anything is written.
-    const targets: { doc: Y.Doc; update: Uint8Array }[] = []
-    for (const update of plan.updates) {
-      signal?.throwIfAborted()
-      targets.push({ doc: await targetDoc(deps, jobs, update, signal), update: update.update })
-    }
+    const targets = await Promise.all(
+      plan.updates.map(async (update) => ({
+        doc: await targetDoc(deps, jobs, names, update, signal),
+        update: update.update,
+      })),
+    )
+    signal?.throwIfAborted()
 
     // Image bytes first: once the project names an image, this device has it.
     await storeImages(deps, plan, signal, options.onProgress)
@@ -205,6 +209,7 @@ export async function runImport(
 async function targetDoc(
   deps: ImportDeps,
   jobs: OpenedJobs,
+  names: ReadonlyMap<string, string>,
   update: ImportPlan['updates'][number],
   signal: AbortSignal | undefined,
 ): Promise<Y.Doc> {
@@ -212,7 +217,8 @@ async function targetDoc(
   if (!update.jobId || update.room !== jobRoom(deps.projectId, update.jobId)) {
     throw new Error(`the import plan names an unknown room ${update.room}`)
   }
-  const handle = await jobs.open(update.jobId, signal)
+  // A job the import creates has a new id: no one else can have written its document.
+  const handle = await jobs.open(update.jobId, signal, !names.has(update.jobId))
   return handle.session.doc
 }
 

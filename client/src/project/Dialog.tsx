@@ -26,7 +26,12 @@ export function Dialog(props: {
     >
       <header className="modal-head">
         <h2>{props.title}</h2>
-        <button type="button" className="modal-close" onClick={props.onClose} aria-label="Close">
+        <button
+          type="button"
+          className="modal-close"
+          onClick={props.onClose}
+          aria-label="Close dialog"
+        >
           ✕
         </button>
       </header>
