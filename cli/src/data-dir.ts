@@ -5,7 +5,7 @@
 // Only while no server runs on the folder: a running server keeps rooms in memory and would
 // overwrite what another process appends when it compacts. The CLI takes SQLite's exclusive
 // lock first; a server (or another loupe command) holding the database open makes that fail at
-// once, and a server started meanwhile waits for the lock and then refuses to start.
+// once, and a server started meanwhile waits for the lock (5 s busy timeout), then fails.
 
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
