@@ -284,6 +284,10 @@ export function readVoc(files: FileTree, options?: ReadOptions): Dataset {
       if (files.has(beside)) imagePath = beside
     }
     imagePath ??= imagesById.get(id)
+    // some tools write the id without its extension as the filename
+    if (name && !isImagePath(name) && imagePath?.startsWith(imagesDir)) {
+      name = imagePath.slice(imagesDir.length)
+    }
     if (!name) name = imagePath ? imagePath.slice(imagesDir.length) : `${id}.jpg`
     const data = imagePath ? files.get(imagePath) : undefined
 
