@@ -12,7 +12,13 @@ import type { Buffer, Elements, Framebuffer2D, Regl, Texture2D } from 'regl'
 import { cacheMargin, type CacheMargin } from './annotation-cache'
 import type { Camera, Size } from './camera'
 import { DEFAULT_CELL_SIZE, planChunks, type Chunk } from './chunk-plan'
-import { buildChunkMesh, EXACT_CLASS, smallClassLimit, type ChunkMesh } from './chunk-mesh'
+import {
+  buildChunkMesh,
+  EXACT_CLASS,
+  SMALL_SHAPE_PX,
+  smallClassLimit,
+  type ChunkMesh,
+} from './chunk-mesh'
 import { parseHexColor } from './color'
 import type {
   Commands,
@@ -26,7 +32,7 @@ import type { Bounds } from './geometry'
 import { decodeRle } from './rle'
 import { cachedBounds } from './shape-bounds'
 import { STYLE } from './shape-mesh'
-import type { RenderShape, RleMask } from './types'
+import type { RedrawStats, RenderShape, RleMask } from './types'
 
 interface Part {
   vertices: Buffer
@@ -43,16 +49,6 @@ interface ChunkBuffers {
     ChunkMesh,
     'fillStart' | 'segmentStart' | 'smallStart' | 'masks' | 'bounds' | 'maxVertices'
   > & { dotIndices: number }
-}
-
-/** What the last redraw drew (for stats, tests and the benchmark). */
-export interface AnnotationDrawStats {
-  chunksDrawn: number
-  chunksSkipped: number
-  /** Shapes drawn as small-shape quads (level of detail). */
-  smallShapes: number
-  /** Indices submitted (≈ vertices shaded), all passes. */
-  indices: number
 }
 
 /** One draw of a redraw: a batchable command's props, or a mask quad. */
@@ -74,7 +70,7 @@ interface PendingDraw {
   camera: Camera
   steps: Step[]
   next: number
-  stats: AnnotationDrawStats
+  stats: RedrawStats
 }
 
 /** What a mask quad costs against the index budget (its texture fill dominates). */
@@ -103,13 +99,14 @@ export class AnnotationLayer {
   size: Size = { width: 1, height: 1 }
   /** The camera the framebuffer was last drawn at (null until drawn or after a resize). */
   drawnAt: Camera | null = null
-  lastDraw: AnnotationDrawStats = { chunksDrawn: 0, chunksSkipped: 0, smallShapes: 0, indices: 0 }
+  lastDraw: RedrawStats = { chunksDrawn: 0, chunksSkipped: 0, smallShapes: 0, indices: 0 }
 
   constructor(
     private readonly regl: Regl,
     private readonly commands: Commands,
     private readonly chunkSize = 1024,
     private readonly cellSize = DEFAULT_CELL_SIZE,
+    private readonly smallShapePx = SMALL_SHAPE_PX,
   ) {
     // Linear, so a texture scaled during navigation looks smooth; settled frames sample texel
     // centres exactly (see the composite command).
@@ -196,13 +193,13 @@ export class AnnotationLayer {
       (this.size.width + reach - view[1]) / scale,
       (this.size.height + reach - view[2]) / scale,
     ]
-    const limit = smallClassLimit(scale)
+    const limit = smallClassLimit(scale, this.smallShapePx)
     const fills: Step[] = []
     const masks: Step[] = []
     const small: Step[] = []
     const segments: Step[] = []
     const dots: Step[] = []
-    const stats: AnnotationDrawStats = {
+    const stats: RedrawStats = {
       chunksDrawn: 0,
       chunksSkipped: 0,
       smallShapes: 0,

@@ -26,9 +26,10 @@ export const EXACT_CLASS = MAX_CLASS + 1
 
 /**
  * Shapes at most this many device px across are drawn as small-shape quads. The outline is
- * 1.5 CSS px wide plus a 1 px feather each side, so at this size it covers most of the shape.
+ * 1.5 CSS px wide plus a 1 px feather each side, so at this size it covers most of the shape
+ * and a 20-vertex outline is a blob whose detail is under a pixel.
  */
-export const SMALL_SHAPE_PX = 6
+export const SMALL_SHAPE_PX = 8
 
 /** Floats per vertex: segments (ax, ay, bx, by, corner+width), dots (x, y, corner+radius). */
 export const SEGMENT_VERTEX_FLOATS = 5

@@ -327,7 +327,9 @@ void main() {
   vec2 a = toScreen(rect.xy);
   vec2 b = toScreen(rect.zw);
   vec2 halfSize = abs(b - a) * 0.5;
-  float halfLine = 0.5 * width * pixelRatio;
+  // A little bolder than the line: at this size the exact outline's segments overlap at
+  // every joint (square caps, blended twice), which reads as a heavier line.
+  float halfLine = 0.5 * width * pixelRatio + 0.25;
   vec2 local = corner * (halfSize + halfLine + 1.0);
   vLocal = local;
   vHalfSize = halfSize;

@@ -77,16 +77,10 @@ export class HitIndex {
     this.dirty = false
     const { order, indexed } = this
     order.clear()
-    let extent = 0
-    this.shapes.forEach((s, i) => order.set(s.id, i))
     // Duplicate ids: the last one wins, as in a Map.
-    for (const s of this.shapes) {
-      const b = cachedBounds(s)
-      if (b[2] > extent) extent = b[2]
-      if (b[3] > extent) extent = b[3]
-    }
-    if (!this.grid || indexed.size === 0 || extent > this.gridExtent * 8) {
-      this.rebuild(extent)
+    this.shapes.forEach((s, i) => order.set(s.id, i))
+    if (!this.grid || indexed.size === 0) {
+      this.rebuild()
       return
     }
     const grid = this.grid
@@ -98,6 +92,7 @@ export class HitIndex {
       indexed.delete(id)
       this.stats.removed++
     }
+    let extent = this.gridExtent
     for (const [id, i] of order) {
       if (indexed.has(id)) continue
       const shape = this.shapes[i]!
@@ -105,11 +100,19 @@ export class HitIndex {
       grid.insert(id, bounds)
       indexed.set(id, { shape, bounds })
       this.stats.inserted++
+      extent = Math.max(extent, bounds[2], bounds[3])
     }
+    // Shapes far beyond what the cell size was chosen for: choose again.
+    if (extent > this.gridExtent * 8) this.rebuild()
   }
 
-  private rebuild(extent: number): void {
+  private rebuild(): void {
     this.stats.rebuilds++
+    let extent = 0
+    for (const s of this.shapes) {
+      const b = cachedBounds(s)
+      extent = Math.max(extent, b[2], b[3])
+    }
     // About 256 cells along the longer side, but no smaller than 32 px.
     this.grid = new SpatialGrid<string>(Math.max(32, Math.ceil(extent / 256)))
     this.gridExtent = Math.max(extent, 256)

@@ -28,6 +28,7 @@ export type {
   RemoteCursor,
   RenderShape,
   RendererStats,
+  RedrawStats,
   RleMask,
   ShapeType,
 } from './types'

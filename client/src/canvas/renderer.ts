@@ -49,6 +49,11 @@ export interface RendererOptions {
    * screen). Default 1024.
    */
   cellSize?: number
+  /**
+   * Shapes at most this many device px across are drawn as one quad each (a rounded box in
+   * their outline colour around their fill) instead of their exact outline. Default 8; 0 off.
+   */
+  smallShapePx?: number
   /** Keep the image reachable when the camera is set (default true). */
   clamp?: boolean
   /**
@@ -75,6 +80,7 @@ export class Renderer {
     cachedFrames: 0,
     steppedFrames: 0,
     steppedRedraws: 0,
+    lastRedraw: { chunksDrawn: 0, chunksSkipped: 0, smallShapes: 0, indices: 0 },
     lastFrameMs: 0,
   }
   private readonly regl: Regl
@@ -127,6 +133,7 @@ export class Renderer {
       this.commands,
       options.chunkSize,
       options.cellSize,
+      options.smallShapePx,
     )
     this.overlay = new OverlayLayer(this.regl, this.commands, container)
     this.resizeObserver = new ResizeObserver(() => this.resize())
@@ -282,6 +289,7 @@ export class Renderer {
       this.settled = false
       this.clearSettleTimer()
       this.stats.annotationRedraws = annotations.redraws
+      this.stats.lastRedraw = annotations.lastDraw
     } else {
       if (decision !== 'reuse') {
         this.stats.cachedFrames++
@@ -300,9 +308,9 @@ export class Renderer {
         this.stats.steppedFrames++
         if (annotations.advance(this.redrawBudget)) {
           this.stats.annotationRedraws = annotations.redraws
+          this.stats.lastRedraw = annotations.lastDraw
           this.stats.steppedRedraws++
-        }
-        this.requestRender()
+        } else this.requestRender()
       }
     }
     regl.clear({ color: this.background })

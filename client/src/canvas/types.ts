@@ -83,6 +83,18 @@ export interface RendererStats {
   overlayRedraws: number
   /** Shape chunks whose GPU buffers were rebuilt (pan and zoom never add to this). */
   chunkRebuilds: number
+  /** What the last completed annotation redraw drew. */
+  lastRedraw: RedrawStats
   /** CPU time of the last frame, in ms (GPU work may continue after). */
   lastFrameMs: number
+}
+
+export interface RedrawStats {
+  /** Shape chunks drawn, and skipped as wholly off the framebuffer. */
+  chunksDrawn: number
+  chunksSkipped: number
+  /** Shapes drawn as one small-shape quad (level of detail) instead of their outline. */
+  smallShapes: number
+  /** Indices submitted (≈ vertices shaded), all passes. */
+  indices: number
 }
