@@ -307,6 +307,30 @@ describe('Pascal VOC: round trip', () => {
     expect(treeContents(await voc.write(back))).toEqual(treeContents(files))
   })
 
+  it('puts masks first when an image has more objects than a SegmentationObject PNG holds', async () => {
+    const boxes = Array.from({ length: 300 }, (_, i) =>
+      rect('a', [i % 20, 0, (i % 20) + 1, 1], { attributes: vocFlags }),
+    )
+    const original: Dataset = {
+      labels: [label('a'), label('b')],
+      images: [
+        image('many.png', 20, 20, [...boxes, mask('b', 0, 10, ['##'], { attributes: vocFlags })]),
+      ],
+    }
+    expect(exportReport(voc, original).entries).toEqual([])
+    const { back } = await roundTrip(voc, original, sizes(original))
+    const anns = back.images[0]!.annotations
+    expect(anns).toHaveLength(301)
+    expect([anns[0]!.type, anns[0]!.label, anns[0]!.points]).toEqual(['mask', 'b', [0, 10, 2, 11]])
+    const tooMany = Array.from({ length: 255 }, (_, i) =>
+      mask('b', i % 20, Math.floor(i / 20), ['#']),
+    )
+    const crowded: Dataset = { labels: [label('b')], images: [image('m.png', 20, 20, tooMany)] }
+    expect(exportReport(voc, crowded).entries.map((e) => [e.what, e.count])).toEqual([
+      ['masks past 254 objects', 1],
+    ])
+  })
+
   it('reads and writes ~50k boxes over 5,000 images', async () => {
     const labels = Array.from({ length: 20 }, (_, i) => label(`class ${i}`))
     const images = Array.from({ length: 5000 }, (_, i) =>
@@ -666,6 +690,16 @@ describe('Pascal VOC: malformed input', () => {
       'an image of unknown size',
       [['Annotations/a.xml', '<annotation><filename>a.jpg</filename></annotation>']],
       'Annotations/a.xml: expected the size of image a.jpg: the archive does not hold the image and the project does not know it',
+    ],
+    [
+      'an empty XML file',
+      [['Annotations/a.xml', '']],
+      'Annotations/a.xml: line 1, column 1: expected well-formed XML (expected the root element)',
+    ],
+    [
+      'a listed image with nothing to size it',
+      [['ImageSets/Main/train.txt', 'a\n']],
+      'ImageSets/Main/train.txt: expected the size of image a.jpg',
     ],
   ]
   for (const [what, entries, message] of cases) {

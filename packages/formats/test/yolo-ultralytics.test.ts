@@ -332,6 +332,7 @@ describe('Ultralytics YOLO: malformed input', () => {
   const rows = (text: string, yaml = 'train: images/train\nnames: [a, b]\n') =>
     withYaml(yaml, [['labels/train/x.txt', text]])
   const cases: [string, FileTree, string][] = [
+    ['an empty data.yaml', withYaml(''), 'data.yaml: expected a YAML map (names, train, val, …)'],
     [
       'no data.yaml',
       new FileTree([['images/train/x.png', png(1, 1)]]),

@@ -302,7 +302,16 @@ export function readVoc(files: FileTree, options?: ReadOptions): Dataset {
       : undefined
     let size = xml ? readSize(xml) : undefined
     if (!size && !data) size = instances ?? classes
-    size ??= imageSizeOf(name, data, imagePath ?? name, record.xml ?? at(`ImageSets/Main`), options)
+    const listFile = ['Main', 'Segmentation']
+      .map((task) => at(`ImageSets/${task}/${sets.subsetOf.get(id) ?? DEFAULT_SUBSET}.txt`))
+      .find((path) => files.has(path))
+    size ??= imageSizeOf(
+      name,
+      data,
+      imagePath ?? name,
+      record.xml ?? listFile ?? at('ImageSets'),
+      options,
+    )
     for (const [file, png] of [
       [`SegmentationObject/${id}.png`, instances],
       [`SegmentationClass/${id}.png`, classes],
