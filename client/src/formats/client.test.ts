@@ -9,7 +9,7 @@ import { FormatsClient, FormatsTaskError, isCancelled } from './client'
 import type { TaskProgress, WorkerLike } from './client'
 import { exportFileName } from './export'
 import { describeFiles } from './files'
-import { refusal } from './import'
+import { MAX_UPDATE_BYTES, refusal, tooLarge } from './import'
 import { describeProgress } from './phases'
 
 /** A real host on the far side of a MessageChannel (structured clone and transfers as a worker). */
@@ -243,6 +243,19 @@ describe('import and export helpers', () => {
       'These files need 1 new label and 2 new jobs in the project, which only a manager can add. Ask a manager to import them, or to add the labels first.',
     )
     expect(refusal('manager', plan({ labelsAdded: 3 }))).toBeNull()
+  })
+
+  it('refuses a plan whose room update is larger than the relay takes in one message', () => {
+    const big = plan({ shapesAdded: 1 })
+    big.updates = [
+      { room: 'project/p', update: new Uint8Array(10) },
+      { room: 'job/p/j1', jobId: 'j1', update: new Uint8Array(MAX_UPDATE_BYTES + 1) },
+    ]
+    expect(tooLarge(big, new Map([['j1', 'Job 1']]))).toBe(
+      'This import would write 16.0 MB into Job 1 in one change, more than the server accepts at once (16 MB). Import the annotations in smaller parts, e.g. one subset at a time.',
+    )
+    big.updates.pop()
+    expect(tooLarge(big, new Map())).toBeNull()
   })
 
   it('names files, progress and export archives for people', () => {

@@ -16,6 +16,7 @@ import type { DetectedFormat, ImportSource } from '../../../worker/src/formats-p
 import { FormatsTaskError } from './client'
 import type { FormatsClient, JobState, TaskProgress } from './client'
 import { openJobDocument } from './documents'
+import { formatBytes } from './files'
 import type { JobDocumentHandle } from './documents'
 
 export interface ImportDeps {
@@ -107,6 +108,21 @@ export function refusal(role: Role, plan: ImportPlan): string | null {
 }
 
 /**
+ * The relay's default cap on one message (LOUPE_MAX_MESSAGE_BYTES, 16 MiB), less room for the
+ * frame around the update: a room's update is sent as one message, and one the relay refuses
+ * would stay on this device for good.
+ */
+export const MAX_UPDATE_BYTES = 16 * 1024 * 1024 - 1024
+
+/** Why a plan is too large to send, or null. */
+export function tooLarge(plan: ImportPlan, jobNames: ReadonlyMap<string, string>): string | null {
+  const big = plan.updates.find((u) => u.update.byteLength > MAX_UPDATE_BYTES)
+  if (!big) return null
+  const where = big.jobId ? (jobNames.get(big.jobId) ?? 'a new job') : 'the project'
+  return `This import would write ${formatBytes(big.update.byteLength)} into ${where} in one change, more than the server accepts at once (16 MB). Import the annotations in smaller parts, e.g. one subset at a time.`
+}
+
+/**
  * Imports files into the project: plan in the worker, store new images, apply the plan. Rejects
  * with FormatsTaskError (`format` for a malformed file) or a plain Error; nothing is changed then.
  */
@@ -142,7 +158,7 @@ export async function runImport(
       },
     )
     const plan = result.plan
-    const refused = refusal(deps.role, plan)
+    const refused = refusal(deps.role, plan) ?? tooLarge(plan, names)
     if (refused) throw new Error(refused)
 
     // Every room the plan writes is open (and loaded) before anything is written.
@@ -158,18 +174,21 @@ export async function runImport(
     await storeImages(deps, plan, signal, options.onProgress)
     signal?.throwIfAborted()
 
-    // The point of no return: every update, in order, in this task. An observer that throws
-    // (a view of one document) must not keep the others from their updates.
+    // The point of no return: every update, in order (project first), one room per task so the
+    // page can paint between rooms (a room of 5,000 new shapes takes about half a second). An
+    // observer that throws (a view of one document) must not keep the others from their update.
     const report = [...plan.report]
-    for (const { doc, update } of targets) {
+    for (let i = 0; i < targets.length; i++) {
+      const { doc, update } = targets[i]!
       try {
         Y.applyUpdate(doc, update, Origin.import)
       } catch (error) {
         console.error(error)
         report.push(`A view failed to refresh after the import: ${String(error)}`)
       }
+      options.onProgress?.({ done: i + 1, total: targets.length, phase: 'apply' })
+      if (i + 1 < targets.length) await new Promise((resolve) => setTimeout(resolve, 0))
     }
-    options.onProgress?.({ done: 1, total: 1, phase: 'apply' })
 
     if (plan.newImages.length > 0) {
       // Applied already: a problem from here on is told, not thrown (the import stands).

@@ -247,7 +247,13 @@ export function ImportDialog(props: {
                     aria-label="Import progress"
                   />
                 </div>
-                <button type="button" className="secondary" onClick={cancel}>
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={cancel}
+                  disabled={run.progress?.phase === 'apply'}
+                  title={run.progress?.phase === 'apply' ? 'Saving: too late to cancel' : undefined}
+                >
                   Cancel
                 </button>
               </>
