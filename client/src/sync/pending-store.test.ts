@@ -39,6 +39,7 @@ function browser() {
   const gone = new Set<string>()
   const tab = (id: string): TabLiveness => ({
     id,
+    onIdChange: () => () => {},
     whenGone(tabId, fn) {
       if (gone.has(tabId)) {
         fn()
@@ -140,6 +141,47 @@ describe('PendingStore: two tabs on one room', () => {
     expect(trackerA.pending).toBe(0)
     storeA.save(ROOM, trackerA)
     expect(roomsWithPending(storage)).toEqual([])
+  })
+
+  it('a reload (same tab id) counts its own entry at once; a duplicate tab gives it back', () => {
+    const storage = new MemoryStorage()
+    const b = browser()
+    const before = new PendingTracker()
+    editor(new Y.Doc(), before)('x')
+    editor(new Y.Doc(), before)('y')
+    new PendingStore(storage, b.tab('A')).save(ROOM, before)
+
+    // the reloaded page: same id, its count is there synchronously
+    const renames: ((previous: string) => void)[] = []
+    const reloaded: TabLiveness = {
+      ...b.tab('A'),
+      onIdChange: (fn) => (renames.push(fn), () => {}),
+    }
+    const tracker = new PendingTracker()
+    new PendingStore(storage, reloaded).attach(ROOM, tracker)
+    expect(tracker.pending).toBe(2)
+
+    // ... but it was a duplicate of tab A, which is alive: it takes a new id and forgets A's
+    let id = 'A'
+    const duplicate: TabLiveness = {
+      ...b.tab('A'),
+      get id() {
+        return id
+      },
+      onIdChange: (fn) => (renames.push(fn), () => {}),
+    }
+    const copy = new PendingTracker()
+    renames.length = 0
+    new PendingStore(storage, duplicate).attach(ROOM, copy)
+    expect(copy.pending).toBe(2)
+    editor(new Y.Doc(), copy)('own')
+    id = 'D'
+    for (const fn of renames) fn('A')
+    expect(copy.pending).toBe(1)
+    expect(storage.getItem(`loupe.pending.v2:${ROOM}#A`)).not.toBeNull()
+    // once A is gone, its changes come back here
+    b.close('A')
+    expect(copy.pending).toBe(3)
   })
 
   it('adopts the shared entry of the previous version at once', () => {

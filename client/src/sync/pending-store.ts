@@ -109,6 +109,17 @@ export class PendingStore {
         )
       }
     }
+    // This tab's own entry (a reload keeps the tab's id): counted again at once.
+    let own: unknown = readJson(this.storage, keyOf(room, this.tabs.id))
+    if (own !== null) tracker.adopt(own)
+    const stopRename = this.tabs.onIdChange((previousId) => {
+      // that id belongs to another live tab (this one is a duplicate) or to the page this one
+      // replaced: what was read from its entry is that tab's, taken over only once it is gone
+      if (own !== null) tracker.forget(own)
+      own = null
+      this.save(room, tracker)
+      consider(keyOf(room, previousId))
+    })
     for (const key of keysOf(this.storage)) consider(key)
     const onStorage = (event: StorageEvent) => {
       if (event.key && event.newValue !== null && event.storageArea === this.storage) {
@@ -117,6 +128,7 @@ export class PendingStore {
     }
     this.win?.addEventListener('storage', onStorage)
     return () => {
+      stopRename()
       this.win?.removeEventListener('storage', onStorage)
       for (const cancel of watched.values()) cancel()
       watched.clear()

@@ -124,7 +124,12 @@ class MemoryStorage implements Storage {
   }
 }
 
-const stillHere: TabLiveness = { id: 'tab-a', whenGone: () => () => {}, destroy: () => {} }
+const stillHere: TabLiveness = {
+  id: 'tab-a',
+  onIdChange: () => () => {},
+  whenGone: () => () => {},
+  destroy: () => {},
+}
 const waitFor = async (condition: () => boolean, what: string, timeout = 5000) => {
   const deadline = Date.now() + timeout
   while (!condition()) {

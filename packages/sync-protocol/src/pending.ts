@@ -123,6 +123,24 @@ export class PendingTracker {
     this.#changed()
   }
 
+  /**
+   * Drops the transactions of a snapshot that `adopt` took in (one each, matched by clocks and
+   * deletes): when they turn out to be counted by a live tab after all.
+   */
+  forget(json: unknown): void {
+    const other = PendingTracker.fromJSON(json)
+    for (const t of other.#transactions) {
+      const i = this.#transactions.findIndex(
+        (own) =>
+          own.deletes === t.deletes &&
+          own.clocks.size === t.clocks.size &&
+          [...t.clocks].every(([client, clock]) => own.clocks.get(client) === clock),
+      )
+      if (i >= 0) this.#transactions.splice(i, 1)
+    }
+    this.#changed()
+  }
+
   toJSON(): PendingSnapshot {
     const clients = new Set<number>()
     for (const t of this.#transactions) for (const client of t.clocks.keys()) clients.add(client)
