@@ -1,0 +1,1 @@
+export { deployment, flowRun, flowStoreContract } from './store-contract'
