@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { JobDocument, ProjectDocument } from '@loupe/model'
+import { JobDocument, ModelError, ProjectDocument } from '@loupe/model'
 import { bitmapToRle } from '@loupe/masks'
 import type { Dataset, DatasetImage } from '../dataset'
 import { CancelledError, FormatError } from '../errors'
@@ -429,6 +429,14 @@ describe('planImport', () => {
       'match images 3/3',
       'annotations 1/3',
     ])
+  })
+
+  it('a project written by newer code is refused as read-only, not as a bad file', async () => {
+    const t = await birds()
+    t.projectDoc.getMap('meta').set('schemaVersion', 99)
+    const error = await planImport(dataset(), target(t)).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ModelError)
+    expect(error).toMatchObject({ code: 'read_only' })
   })
 
   it('refuses a project document that is not one', async () => {
