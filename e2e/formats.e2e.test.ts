@@ -268,6 +268,38 @@ describe('dataset import and export in the browser', () => {
     await expect.poll(() => connection(page), { timeout: SLOW }).toBe('online')
   })
 
+  it('a large import shows its progress and can be cancelled, changing nothing', async () => {
+    const big = cocoFile()
+    const second = big.images[1]!
+    for (let i = 0; i < 40_000; i++) {
+      const x = (i * 7) % 600
+      const y = (i * 13) % 440
+      big.annotations.push({
+        id: 100 + i,
+        image_id: second.id,
+        category_id: 3,
+        bbox: [x, y, 10 + (i % 30), 10 + (i % 20)],
+        area: 100,
+        iscrowd: 0,
+        segmentation: [],
+      })
+    }
+    const dialog = await chooseImport(page, 'big-coco.zip', zipOf(big))
+    await dialog.getByTestId('import-detected').waitFor({ timeout: SLOW })
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click()
+    const progress = dialog.getByTestId('import-progress')
+    await progress.waitFor({ timeout: SLOW })
+    await page.screenshot({ path: join(OUT, 'import-progress.png') })
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    await dialog.getByTestId('import-cancelled').waitFor({ timeout: SLOW })
+    expect(await dialog.getByTestId('import-cancelled').textContent()).toBe(
+      'Import cancelled. Nothing was changed.',
+    )
+    await dialog.getByRole('button', { name: 'Close', exact: true }).click()
+    await page.waitForTimeout(500)
+    expect(await serverShapes(e2e, project.id, images[0]!.jobId)).toHaveLength(2)
+  })
+
   it('a viewer link can export but not import', async () => {
     const token = await shareLink(e2e, project.id, project.token, 'viewer')
     const viewer = await e2e.user(`/?token=${token}#/project/${project.id}`)
