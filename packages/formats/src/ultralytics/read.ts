@@ -83,7 +83,7 @@ function entriesOf(files: FileTree, config: UltralyticsConfig, allPaths: string[
       let list: string | undefined
       let folder: string | undefined
       for (const c of candidates) {
-        if (/\.txt$/i.test(c)) list ??= findFile(files, c)
+        if (/\.txt$/i.test(c)) list ??= findFile(files, c, true)
         else folder ??= findFolder(folders, c)
       }
       if (list) {

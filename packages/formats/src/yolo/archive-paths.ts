@@ -24,11 +24,18 @@ function* suffixes(path: string): Generator<string> {
 /**
  * The archive path of a file a config or list names: as written (after normalizing and
  * dropping leading `..`), then its ever shorter suffixes (an absolute path from another
- * machine still ends in the archive's layout). Undefined when nothing matches.
+ * machine still ends in the archive's layout). Images and label files (`bare: false`) match
+ * down to their last two parts when they have folders, so `obj_train_data/train.txt` never
+ * matches the list `train.txt`; config-named files (`bare: true`) down to their base name.
+ * Undefined when nothing matches.
  */
-export function findFile(files: FileTree, written: string): string | undefined {
+export function findFile(files: FileTree, written: string, bare = false): string | undefined {
   const path = withoutParents(normalizePath(written))
-  for (const candidate of suffixes(path)) if (candidate && files.has(candidate)) return candidate
+  const folders = path.includes('/')
+  for (const candidate of suffixes(path)) {
+    if (folders && !bare && !candidate.includes('/')) break
+    if (candidate && files.has(candidate)) return candidate
+  }
   return undefined
 }
 

@@ -46,7 +46,7 @@ function parseObjData(files: FileTree): ObjData {
 
 function readNames(files: FileTree, config: ObjData): { file: string; names: string[] } {
   const written = config.entries.get('names')?.value ?? 'obj.names'
-  const file = findFile(files, written) ?? findFile(files, 'obj.names')
+  const file = findFile(files, written, true) ?? findFile(files, 'obj.names')
   if (!file) {
     throw new FormatError(
       normalizePath(basename(written)),
@@ -64,7 +64,7 @@ function subsetLists(files: FileTree, config: ObjData): { subset: string; list: 
   const out: { subset: string; list: string }[] = []
   for (const [key, { value, line }] of config.entries) {
     if (RESERVED_KEYS.has(key)) continue
-    const list = findFile(files, value)
+    const list = findFile(files, value, true)
     if (!list) {
       throw new FormatError(
         'obj.data',
