@@ -162,6 +162,16 @@ describe('YOLO 1.1 (Darknet)', () => {
     expect(dataset.images[0]!.annotations[0]!.points).toEqual([0, 0, 10, 10])
   })
 
+  it('never takes a subset list for the label file of an image named like it', async () => {
+    const files = new FileTree([
+      ['obj.names', 'a\n'],
+      ['train.txt', 'data/obj_train_data/train.jpg\n'],
+      ['obj_train_data/train.jpg', png(4, 4)],
+    ])
+    const dataset = await yolo.read(files)
+    expect(dataset.images.map((i) => [i.name, i.annotations.length])).toEqual([['train.jpg', 0]])
+  })
+
   it('reports what it cannot hold and what it converts', () => {
     const dataset: Dataset = {
       labels: [

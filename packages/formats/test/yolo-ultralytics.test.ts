@@ -222,6 +222,32 @@ describe('Ultralytics YOLO: pose', () => {
     expect(entriesOf(original)).toEqual({ 'dropped skeleton edges': 1 })
   })
 
+  it('writes other shapes of a pose dataset as boxes without keypoints', async () => {
+    const original: Dataset = {
+      labels: [hand, label('ball')],
+      images: [
+        image('q.jpg', 10, 10, [
+          shape('skeleton', 'hand', [1, 1, 3, 3]),
+          shape('polygon', 'ball', [2, 2, 6, 2, 4, 8]),
+          mask('ball', 0, 0, ['##']),
+          shape('points', 'ball', [1, 1]),
+        ]),
+      ],
+    }
+    const files = await ultralytics.write(original)
+    expect(treeContents(files)['labels/train/q.txt']).toBe(
+      '0 0.200000 0.200000 0.200000 0.200000 0.100000 0.100000 2 0.300000 0.300000 2\n' +
+        '1 0.400000 0.500000 0.400000 0.600000 0.000000 0.000000 0 0.000000 0.000000 0\n' +
+        '1 0.100000 0.050000 0.200000 0.100000 0.000000 0.000000 0 0.000000 0.000000 0\n',
+    )
+    expect(entriesOf(original)).toEqual({
+      'converted subset default': 1,
+      'converted mask': 1,
+      'dropped points': 1,
+      'converted polygon': 1,
+    })
+  })
+
   it('reads a CVAT pose export with 2-value keypoints and no keypoint names', async () => {
     const files = new FileTree([
       [
