@@ -10,6 +10,7 @@ export default defineConfig({
       'client/src/**/*.test.ts',
       'worker/src/**/*.test.ts',
       'scripts/**/*.test.ts',
+      'cli/src/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**', 'e2e/**', '**/*.cluster.test.ts'],
     testTimeout: 30_000,

@@ -8,6 +8,7 @@ const projects = [
     .sort()
     .flatMap((name) => [`packages/${name}`, `packages/${name}/test`]),
   'sync-server',
+  'cli',
   'worker',
   'client',
   '.',
