@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import type { z } from 'zod'
 import { isPlainJson } from './cache'
 import type { CacheOptions } from './cache'
 import type { FlowContext, TaskContext } from './context'
@@ -22,7 +22,8 @@ export interface FlowOptions<P> extends RunOptions {
 export interface FlowDefinition<P = unknown, R = unknown> {
   readonly kind: 'flow'
   readonly name: string
-  readonly fn: (params: P, ctx: FlowContext) => R | Promise<R>
+  /** A method, so a definition of specific parameters is still a `FlowDefinition`. */
+  fn(params: P, ctx: FlowContext): R | Promise<R>
   readonly options: FlowOptions<P>
   /** Parses parameters or throws FlowError('invalid_parameters') naming the path. */
   parse(input: unknown): P
@@ -44,7 +45,7 @@ export interface TaskOptions<I> extends RunOptions, CacheOptions<I> {
 export interface TaskDefinition<I = unknown, R = unknown> {
   readonly kind: 'task'
   readonly name: string
-  readonly fn: (input: I, ctx: TaskContext) => R | Promise<R>
+  fn(input: I, ctx: TaskContext): R | Promise<R>
   readonly options: TaskOptions<I>
 }
 
@@ -80,8 +81,9 @@ export function flow<P = Record<string, unknown>, R = unknown>(
     options,
     parse(input) {
       if (!schema) {
-        if (!isPlainJson(input ?? {})) {
-          throw new FlowError('invalid_parameters', 'parameters: must be plain JSON')
+        const value = input ?? {}
+        if (typeof value !== 'object' || Array.isArray(value) || !isPlainJson(value)) {
+          throw new FlowError('invalid_parameters', 'parameters: expected an object of plain JSON')
         }
         return (input ?? {}) as P
       }
@@ -111,11 +113,11 @@ export function task<I = void, R = unknown>(
 export class FlowRegistry {
   readonly #flows = new Map<string, FlowDefinition>()
 
-  constructor(flows: readonly FlowDefinition<never, unknown>[] = []) {
+  constructor(flows: readonly FlowDefinition[] = []) {
     for (const f of flows) this.register(f)
   }
 
-  register(definition: FlowDefinition<never, unknown>): void {
+  register(definition: FlowDefinition): void {
     if (this.#flows.has(definition.name)) {
       throw new FlowError('invalid_definition', `flow ${definition.name} is already registered`)
     }

@@ -300,7 +300,7 @@ describe('engine', () => {
         throw error
       }
     })
-    const { runner, store, clock, states } = harness([long])
+    const { runner, clock, states } = harness([long])
     const { run } = await runner.submit(long, {})
     await runner.tick()
     await clock.advance(10)

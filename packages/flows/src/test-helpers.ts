@@ -11,7 +11,7 @@ export const T0 = Date.UTC(2026, 0, 1)
 
 /** A runner on a fake clock and a memory store, polling and heartbeating only when told. */
 export function harness(
-  flows: readonly FlowDefinition<never, unknown>[],
+  flows: readonly FlowDefinition[],
   options: Partial<RunnerOptions> & { store?: FlowStore; clock?: FakeClock } = {},
 ) {
   const clock = options.clock ?? new FakeClock(T0)
