@@ -26,6 +26,19 @@ export interface LoupeConfig {
   logLevel: LogLevel
   /** Relay tuning; each unset value keeps the relay's default (see `RELAY_ENV`). */
   relay: RelaySettingsInput
+  /**
+   * Cluster mode: PostgreSQL for documents and metadata (`DATABASE_URL`); unset, the embedded
+   * SQLite file in the data dir.
+   */
+  databaseUrl: string | null
+  /** Schema of Loupe's tables (`LOUPE_DATABASE_SCHEMA`, default `public`). */
+  databaseSchema: string
+  /** Cluster mode: Redis fans updates and awareness out between instances (`REDIS_URL`). */
+  redisUrl: string | null
+  /** Prefix of Loupe's Redis channels and keys (`LOUPE_REDIS_PREFIX`, default `loupe:`). */
+  redisPrefix: string
+  /** Content-addressed blob folder (`LOUPE_BLOB_DIR`, default `<data dir>/blobs`); shared in a cluster. */
+  blobDir: string
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
@@ -110,5 +123,10 @@ export function loadConfig(
     publicUrl: overrides.publicUrl ?? env.LOUPE_PUBLIC_URL ?? null,
     logLevel,
     relay: overrides.relay ?? relaySettings(env),
+    databaseUrl: overrides.databaseUrl ?? (env.DATABASE_URL || null),
+    databaseSchema: overrides.databaseSchema ?? (env.LOUPE_DATABASE_SCHEMA || 'public'),
+    redisUrl: overrides.redisUrl ?? (env.REDIS_URL || null),
+    redisPrefix: overrides.redisPrefix ?? (env.LOUPE_REDIS_PREFIX || 'loupe:'),
+    blobDir: resolve(overrides.blobDir ?? (env.LOUPE_BLOB_DIR || join(dataDir, 'blobs'))),
   }
 }

@@ -2,16 +2,13 @@ import { serve } from '@hono/node-server'
 import type { ServerType } from '@hono/node-server'
 import type { Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { join } from 'node:path'
 import { loadConfig } from './config'
 import type { LoupeConfig } from './config'
 import { createLogger } from './logger'
 import type { Logger, LogRecord } from './logger'
 import { TokenService } from './auth/tokens'
-import { openDatabase } from './storage/sqlite'
-import { SqliteDocumentStore } from './storage/sqlite-documents'
-import { SqliteMetaStore } from './storage/sqlite-meta'
-import { FileBlobStore } from './storage/file-blobs'
+import { openBackend } from './cluster/backend'
+import type { Backend } from './cluster/backend'
 import { Relay } from './relay'
 import { createApp } from './http/app'
 
@@ -23,6 +20,8 @@ export interface LoupeServer {
   tokens: TokenService
   relay: Relay
   logger: Logger
+  /** Storage and fan-out of this instance (embedded, PostgreSQL, or cluster mode). */
+  backend: Backend
   /** Stops accepting, flushes every room to storage, closes sockets and storage. */
   close(): Promise<void>
 }
@@ -34,15 +33,16 @@ export interface StartOptions {
   logSink?: (record: LogRecord) => void
 }
 
-/** Starts the embedded-mode server: SQLite + blob folder, relay, REST API and the client. */
+/**
+ * Starts a server: storage (embedded SQLite, or PostgreSQL with `DATABASE_URL`; Redis fan-out
+ * between instances with `REDIS_URL`), the relay, the REST API and the client.
+ */
 export async function startServer(options: StartOptions = {}): Promise<LoupeServer> {
   const config = loadConfig(options.env ?? process.env, options.config)
   const logger = createLogger(config.logLevel, options.logSink)
   const tokens = new TokenService(config.secret, config.adminToken)
-  const db = openDatabase(join(config.dataDir, 'loupe.sqlite'))
-  const documents = new SqliteDocumentStore(db)
-  const meta = new SqliteMetaStore(db)
-  const blobs = new FileBlobStore(join(config.dataDir, 'blobs'))
+  const backend = await openBackend(config, logger)
+  const { documents, meta, blobs } = backend
   const relay = new Relay({
     store: documents,
     tokens,
@@ -50,8 +50,17 @@ export async function startServer(options: StartOptions = {}): Promise<LoupeServ
     logger,
     maxMessageBytes: config.maxMessageBytes,
     settings: config.relay,
+    cluster: backend.cluster,
   })
-  const app = createApp({ config, tokens, meta, blobs, rooms: relay, logger })
+  const app = createApp({
+    config,
+    tokens,
+    meta,
+    blobs,
+    rooms: relay,
+    logger,
+    readiness: backend.readiness,
+  })
 
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
@@ -73,9 +82,9 @@ export async function startServer(options: StartOptions = {}): Promise<LoupeServ
       await stopped
       await documents.close()
       await meta.close()
-      db.close()
+      await backend.close()
     })()
     return closing
   }
-  return { config, url, port, tokens, relay, logger, close }
+  return { config, url, port, tokens, relay, logger, backend, close }
 }

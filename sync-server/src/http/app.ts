@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import type { TokenService } from '../auth/tokens'
+import type { ReadinessCheck } from '../cluster/backend'
 import type { LoupeConfig } from '../config'
 import type { Logger } from '../logger'
 import type { RoomAccess } from '../relay/room-access'
@@ -7,6 +8,7 @@ import type { BlobStore, MetaStore } from '../storage/types'
 import { blobRoutes } from './blobs'
 import type { ApiEnv } from './env'
 import { ApiError, ApiErrorCode, errorHandler } from './errors'
+import { readinessRoutes } from './health'
 import { imageRoutes } from './images'
 import { importExportRoutes } from './import-export'
 import { openApiDocument } from './openapi'
@@ -22,6 +24,8 @@ export interface AppDeps {
   blobs: BlobStore
   rooms: RoomAccess
   logger: Logger
+  /** What `GET /api/ready` checks (the database, Redis in cluster mode); none: always ready. */
+  readiness?: readonly ReadinessCheck[]
 }
 
 /** The HTTP side of the server: REST API under `/api`, the built client everywhere else. */
@@ -36,6 +40,7 @@ export function createApp(deps: AppDeps): Hono {
   )
 
   app.get('/api/health', (c) => c.json({ ok: true, version: SERVER_VERSION }))
+  app.route('/api', readinessRoutes(deps.readiness ?? []))
   app.get('/api/openapi.json', (c) => c.json(openApiDocument))
   app.route('/api', projectRoutes(deps))
   app.route('/api', shareRoutes(deps))

@@ -45,6 +45,43 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/ready': {
+      get: {
+        summary: 'Readiness: checks the database and, in cluster mode, Redis',
+        security: [],
+        responses: {
+          '200': {
+            description: 'Ready to serve',
+            content: json({
+              type: 'object',
+              properties: {
+                ok: { const: true },
+                checks: { type: 'array', items: { enum: ['database', 'redis'] } },
+              },
+              required: ['ok', 'checks'],
+            }),
+          },
+          '503': {
+            description: 'Not ready; `error.failed` names the dependencies that failed',
+            content: json({
+              type: 'object',
+              properties: {
+                error: {
+                  type: 'object',
+                  properties: {
+                    code: { const: 'not_ready' },
+                    message: { type: 'string' },
+                    failed: { type: 'array', items: { enum: ['database', 'redis'] } },
+                  },
+                  required: ['code', 'message', 'failed'],
+                },
+              },
+              required: ['error'],
+            }),
+          },
+        },
+      },
+    },
     '/api/openapi.json': {
       get: {
         summary: 'This document',

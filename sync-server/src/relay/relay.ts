@@ -5,6 +5,7 @@ import type { WebSocket } from 'ws'
 import type * as Y from 'yjs'
 import { CloseCode, parseRoomName } from '@loupe/sync-protocol'
 import type { TokenService } from '../auth/tokens'
+import type { RoomCluster } from '../cluster/room-cluster'
 import type { Logger } from '../logger'
 import type { DocumentStore, MetaStore } from '../storage/types'
 import { authorizeSocket } from './authorize'
@@ -59,6 +60,8 @@ export interface RelayOptions {
   /** Largest accepted message; a larger one closes the socket with 4413. */
   maxMessageBytes: number
   settings?: RelaySettingsInput
+  /** Cluster mode: rooms are replicas kept in step through a fan-out bus (absent: one instance). */
+  cluster?: RoomCluster | null
 }
 
 /**
@@ -186,6 +189,7 @@ export class Relay implements RoomAccess {
         logger: this.options.logger,
         settings: this.settings,
         onIdle: (idle) => this.#evict(idle),
+        cluster: this.options.cluster ?? null,
       })
       this.#rooms.set(name, room)
       room.loaded.catch(() => {

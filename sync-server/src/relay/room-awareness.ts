@@ -7,18 +7,24 @@ import {
   encodeAwarenessUpdate,
   removeAwarenessStates,
 } from 'y-protocols/awareness'
+import { REMOTE_ORIGIN } from '../cluster/room-cluster'
 import { RelayConnection } from './connection'
 import { malformed } from './errors'
 import { encodeAwareness } from './protocol'
 
 /**
  * A room's presence (cursors, selections, names): every change is broadcast to every connection,
- * and a leaving connection's states are removed at once, so no ghost cursors remain.
+ * and a leaving connection's states are removed at once, so no ghost cursors remain. In cluster
+ * mode the changes made here are published to the other instances and theirs are applied here.
  */
 export class RoomAwareness {
   readonly awareness = new Awareness(new Y.Doc())
 
-  constructor(readonly connections: () => Iterable<RelayConnection>) {
+  constructor(
+    readonly connections: () => Iterable<RelayConnection>,
+    /** Cluster mode: tells the other instances about a change made on this one. */
+    readonly publish: ((update: Uint8Array) => void) | null = null,
+  ) {
     this.awareness.setLocalState(null) // the server has no presence of its own
     this.awareness.on('update', this.#onUpdate)
   }
@@ -39,6 +45,15 @@ export class RoomAwareness {
       applyAwarenessUpdate(this.awareness, own, connection)
     } catch (error) {
       throw malformed(`awareness update: ${(error as Error).message}`)
+    }
+  }
+
+  /** Applies another instance's awareness update (already checked there). */
+  applyRemote(update: Uint8Array): void {
+    try {
+      applyAwarenessUpdate(this.awareness, update, REMOTE_ORIGIN)
+    } catch {
+      // a malformed message from the bus changes nothing
     }
   }
 
@@ -100,6 +115,10 @@ export class RoomAwareness {
     }
     const changed = [...changes.added, ...changes.updated, ...changes.removed]
     if (changed.length === 0) return
+    // Each instance times out silent states itself ('timeout'); remote changes are not echoed.
+    if (this.publish && origin !== REMOTE_ORIGIN && origin !== 'timeout') {
+      this.publish(encodeAwarenessUpdate(this.awareness, changed))
+    }
     let frame: Uint8Array | null = null
     for (const connection of this.connections()) {
       frame ??= encodeAwareness(encodeAwarenessUpdate(this.awareness, changed))

@@ -1,6 +1,10 @@
 import * as Y from 'yjs'
 import { CloseCode, RejectionCode, encodeDurableAck } from '@loupe/sync-protocol'
 import type { RoomName } from '@loupe/sync-protocol'
+import type { FanOutMessage, RoomChannel } from '../cluster/fanout'
+import { REMOTE_ORIGIN } from '../cluster/room-cluster'
+import type { RoomCluster } from '../cluster/room-cluster'
+import { SeqTracker } from '../cluster/seq-tracker'
 import type { Logger } from '../logger'
 import type { DocumentStore } from '../storage/types'
 import type { RelayConnection } from './connection'
@@ -29,12 +33,15 @@ export interface RoomDeps {
   settings: RoomSettings
   /** Called when the room has been idle for `roomIdleMs`. */
   onIdle: (room: RelayRoom) => void
+  /** Cluster mode: other instances serve the same room (null or absent: this is the only one). */
+  cluster?: RoomCluster | null
 }
 
 type Work =
   | { kind: 'join'; connection: RelayConnection }
   | { kind: 'message'; connection: RelayConnection; message: InboundMessage }
   | { kind: 'task'; run: () => Promise<void> }
+  | { kind: 'remote'; message: FanOutMessage }
 
 interface PendingAck {
   count: number
@@ -48,10 +55,16 @@ interface PendingAck {
  * document, appended to storage in one transaction, and only then relayed to the other
  * connections and acknowledged to their senders; replies that reveal document state (sync step 2,
  * the greeting) are also sent only after that commit.
+ *
+ * In cluster mode the room is one replica among the instances that have it loaded: it subscribes
+ * to the room's fan-out channel before loading (what arrives meanwhile waits in the queue), publishes
+ * each batch after it is durable, and applies and relays the other instances' batches, which are
+ * already durable. A gap in the sequence numbers received (a lost or late message) is filled from
+ * storage; reads and server-side changes catch up from storage first.
  */
 export class RelayRoom {
   doc = new Y.Doc()
-  readonly presence = new RoomAwareness(() => this.connections)
+  readonly presence: RoomAwareness
   readonly connections = new Set<RelayConnection>()
   /** Leases held by server code (`change`/`read`) that keep the room loaded. */
   leases = 0
@@ -65,6 +78,10 @@ export class RelayRoom {
   #compactionQueued = false
   #idleTimer: NodeJS.Timeout | null = null
   readonly #loaded: Promise<void>
+  // cluster mode
+  readonly #seqs = new SeqTracker()
+  #channel: RoomChannel | null = null
+  #gapTimer: NodeJS.Timeout | null = null
   // state of the batch being processed
   #pending: Array<{ connection: RelayConnection; update: DecodedUpdate }> = []
   #acks = new Map<RelayConnection, PendingAck>()
@@ -76,7 +93,11 @@ export class RelayRoom {
     readonly deps: RoomDeps,
   ) {
     this.#owners = new ClientOwners(name, deps.logger, () => deps.settings.staleOwnerMs)
-    this.#loaded = this.#rebuild([])
+    this.presence = new RoomAwareness(
+      () => this.connections,
+      deps.cluster ? (update) => this.#publish({ kind: 'awareness', update }) : null,
+    )
+    this.#loaded = this.#open()
     this.#loaded.catch(() => {})
     this.#kick()
   }
@@ -116,6 +137,7 @@ export class RelayRoom {
   /** Runs `fn` in one transaction; the update it makes is persisted, then relayed. */
   change<T>(fn: (doc: Y.Doc) => T): Promise<T> {
     return this.#task(async () => {
+      await this.#catchUp()
       const updates: Uint8Array[] = []
       const collect = (update: Uint8Array) => updates.push(update)
       const doc = this.doc
@@ -131,15 +153,17 @@ export class RelayRoom {
       }
       if (updates.length > 0) {
         const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)
+        let seq: number
         try {
-          this.#lastSeq = await this.deps.store.append(this.name, [update])
-          this.#entries++
+          seq = await this.deps.store.append(this.name, [update])
+          this.#stored(seq, 1)
         } catch (error) {
           await this.#rebuild([])
           throw error
         }
         const frame = encodeUpdate(update)
         for (const connection of this.connections) connection.send(frame)
+        this.#publish({ kind: 'update', firstSeq: seq, lastSeq: seq, update })
         this.#maybeCompact()
       }
       return result
@@ -148,7 +172,10 @@ export class RelayRoom {
 
   /** Runs `fn` on the room's durable state. */
   read<T>(fn: (doc: Y.Doc) => T): Promise<T> {
-    return this.#task(async () => fn(this.doc))
+    return this.#task(async () => {
+      await this.#catchUp()
+      return fn(this.doc)
+    })
   }
 
   /** Resolves when everything queued so far has been processed. */
@@ -207,6 +234,9 @@ export class RelayRoom {
   #destroy(): void {
     this.evicted = true
     this.#clearIdle()
+    if (this.#gapTimer !== null) clearTimeout(this.#gapTimer)
+    this.#gapTimer = null
+    this.#leaveChannel()
     this.presence.destroy()
     this.doc.destroy()
   }
@@ -268,6 +298,7 @@ export class RelayRoom {
       room: this.name,
       error: String(error),
     })
+    this.#leaveChannel()
     for (const work of this.#inbox.splice(0)) {
       if (work.kind === 'task') void work.run()
     }
@@ -278,6 +309,10 @@ export class RelayRoom {
 
   async #process(batch: Work[]): Promise<void> {
     for (const work of batch) {
+      if (work.kind === 'remote') {
+        this.#applyRemote(work.message)
+        continue
+      }
       if (work.kind === 'task') {
         await this.#commit()
         await work.run()
@@ -384,12 +419,13 @@ export class RelayRoom {
     this.#acks = new Map()
     this.#after = []
     if (pending.length > 0) {
+      let lastSeq = 0
       try {
-        this.#lastSeq = await this.deps.store.append(
+        lastSeq = await this.deps.store.append(
           this.name,
           pending.map((entry) => entry.update.bytes),
         )
-        this.#entries += pending.length
+        this.#stored(lastSeq, pending.length)
       } catch (error) {
         this.deps.logger.error('relay: storing updates failed', {
           room: this.name,
@@ -407,7 +443,15 @@ export class RelayRoom {
         await this.#rebuild([])
         pending.length = 0
       }
-      this.#relay(pending)
+      const merged = this.#relay(pending)
+      if (merged !== null) {
+        this.#publish({
+          kind: 'update',
+          firstSeq: lastSeq - pending.length + 1,
+          lastSeq,
+          update: merged,
+        })
+      }
     }
     for (const [connection, ack] of acks) {
       if (!connection.loupe || connection.closed) continue
@@ -425,8 +469,10 @@ export class RelayRoom {
    * sender is skipped; with several, each gets the merged frame too: applying its own structs again
    * is a no-op for Yjs and far cheaper than a merge per sender.
    */
-  #relay(pending: readonly { connection: RelayConnection; update: DecodedUpdate }[]): void {
-    if (pending.length === 0) return
+  #relay(
+    pending: readonly { connection: RelayConnection; update: DecodedUpdate }[],
+  ): Uint8Array | null {
+    if (pending.length === 0) return null
     const senders = new Set(pending.map((entry) => entry.connection))
     const merged =
       pending.length === 1
@@ -437,6 +483,7 @@ export class RelayRoom {
     for (const connection of this.connections) {
       if (connection !== sole) connection.send(frame)
     }
+    return merged
   }
 
   #maybeCompact(): void {
@@ -453,9 +500,146 @@ export class RelayRoom {
   /** Must run between batches: then the document is exactly the stored log up to `lastSeq`. */
   async #compactNow(): Promise<void> {
     if (this.#entries <= 1 || this.evicted) return
-    const snapshot = Y.encodeStateAsUpdate(this.doc)
-    await this.deps.store.compact(this.name, snapshot, this.#lastSeq)
+    const cluster = this.deps.cluster
+    if (!cluster) {
+      const snapshot = Y.encodeStateAsUpdate(this.doc)
+      await this.deps.store.compact(this.name, snapshot, this.#lastSeq)
+      this.#entries = 1
+      return
+    }
+    // One instance at a time; the store merges exactly the rows it replaces, so a replica that
+    // lags behind cannot write a stale state over a newer one either way.
     this.#entries = 1
+    let lock
+    try {
+      lock = await cluster.lock.tryAcquire(`compact:${this.name}`, cluster.compactionLockMs)
+    } catch (error) {
+      this.deps.logger.warn('relay: compaction lock unavailable', {
+        room: this.name,
+        error: String(error),
+      })
+      return
+    }
+    if (!lock) return
+    try {
+      await this.deps.store.compact(this.name, Y.encodeStateAsUpdate(this.doc), this.#seqs.known)
+    } finally {
+      await lock.release()
+    }
+  }
+
+  /** Subscribes to the room's fan-out channel (cluster mode), then loads the stored state. */
+  async #open(): Promise<void> {
+    const cluster = this.deps.cluster
+    if (cluster) {
+      this.#channel = await cluster.fanout.join(this.name, {
+        message: (message) => this.#enqueue({ kind: 'remote', message }),
+        resync: () => {
+          void this.#task(() => this.#catchUp()).catch((error: unknown) =>
+            this.#catchUpFailed(error),
+          )
+        },
+      })
+    }
+    await this.#rebuild([])
+  }
+
+  #leaveChannel(): void {
+    const channel = this.#channel
+    this.#channel = null
+    channel?.leave().catch(() => undefined)
+  }
+
+  #publish(message: FanOutMessage): void {
+    this.#channel?.publish(message)
+  }
+
+  /** Our own append of `count` entries ended at `lastSeq`. */
+  #stored(lastSeq: number, count: number): void {
+    this.#lastSeq = Math.max(this.#lastSeq, lastSeq)
+    this.#entries += count
+    if (this.deps.cluster) {
+      this.#seqs.mark(lastSeq - count + 1, lastSeq)
+      this.#watchGap()
+    }
+  }
+
+  /** Applies and relays what another instance stored (or its awareness change). */
+  #applyRemote(message: FanOutMessage): void {
+    if (this.evicted) return
+    if (message.kind === 'awareness') {
+      this.presence.applyRemote(message.update)
+      return
+    }
+    if (message.lastSeq <= this.#seqs.known) return // already loaded or caught up
+    try {
+      Y.applyUpdate(this.doc, message.update, REMOTE_ORIGIN)
+    } catch (error) {
+      this.deps.logger.error('relay: a remote update could not be applied', {
+        room: this.name,
+        error: String(error),
+      })
+      this.#watchGap(0)
+      return
+    }
+    this.#seqs.mark(message.firstSeq, message.lastSeq)
+    this.#lastSeq = Math.max(this.#lastSeq, message.lastSeq)
+    this.#entries += message.lastSeq - message.firstSeq + 1
+    const frame = encodeUpdate(message.update)
+    for (const connection of this.connections) connection.send(frame)
+    this.#watchGap()
+    this.#maybeCompact()
+  }
+
+  /** Fills a gap in the received entries from storage if it is still there after `gapMs`. */
+  #watchGap(delay?: number): void {
+    const cluster = this.deps.cluster
+    if (!cluster || this.#gapTimer !== null || this.evicted) return
+    if (delay === undefined && !this.#seqs.hasGap) return
+    this.#gapTimer = setTimeout(() => {
+      this.#gapTimer = null
+      if (this.evicted) return
+      void this.#task(async () => {
+        if (delay !== undefined || this.#seqs.hasGap) await this.#catchUp()
+      }).catch((error: unknown) => this.#catchUpFailed(error))
+    }, delay ?? cluster.gapMs)
+    this.#gapTimer.unref()
+  }
+
+  #catchUpFailed(error: unknown): void {
+    this.deps.logger.error('relay: catching up from storage failed', {
+      room: this.name,
+      error: String(error),
+    })
+    this.#watchGap(this.deps.cluster?.gapMs ?? 0)
+  }
+
+  /**
+   * Cluster mode: applies every entry stored after the last contiguous one this replica holds,
+   * and relays what was new to the local connections. Must run between batches.
+   */
+  async #catchUp(): Promise<void> {
+    const cluster = this.deps.cluster
+    if (!cluster || this.evicted) return
+    const stored = await cluster.loadSince(this.name, this.#seqs.known)
+    if (this.evicted) return
+    const changes: Uint8Array[] = []
+    const collect = (update: Uint8Array) => changes.push(update)
+    this.doc.on('update', collect)
+    try {
+      this.doc.transact(() => {
+        for (const update of stored.updates) Y.applyUpdate(this.doc, update)
+      }, REMOTE_ORIGIN)
+    } finally {
+      this.doc.off('update', collect)
+    }
+    this.#seqs.reset(stored.lastSeq)
+    this.#lastSeq = Math.max(this.#lastSeq, stored.lastSeq)
+    this.#entries += stored.updates.length
+    for (const change of changes) {
+      const frame = encodeUpdate(change)
+      for (const connection of this.connections) connection.send(frame)
+    }
   }
 
   /** (Re)builds the document from storage, then applies `extra` updates not yet stored. */
@@ -473,6 +657,7 @@ export class RelayRoom {
     previous.destroy()
     this.#lastSeq = stored.lastSeq
     this.#entries = stored.updates.length
+    this.#seqs.reset(stored.lastSeq)
   }
 
   #greet(connection: RelayConnection): void {
