@@ -18,6 +18,16 @@ describe('FileTree', () => {
     expect(FileTree.fromZip(tree.toZip()).paths()).toEqual(tree.paths())
   })
 
+  it('keeps a single top folder that is part of a dataset layout', () => {
+    const only = (path: string) => FileTree.fromZip(zipSync({ [path]: strToU8('{}') })).paths()
+    expect(only('annotations/instances_default.json')).toEqual([
+      'annotations/instances_default.json',
+    ])
+    expect(only('train/_annotations.coco.json')).toEqual(['train/_annotations.coco.json'])
+    expect(only('obj_train_data/a.txt')).toEqual(['obj_train_data/a.txt'])
+    expect(only('my-export/annotations.xml')).toEqual(['annotations.xml'])
+  })
+
   it('names the file and what was expected', () => {
     expect(() => FileTree.fromZip(strToU8('not a zip'))).toThrow(FormatError)
     const tree = new FileTree([['a.json', '{\n  "a": 1,\n  "b": 2\n  "c": 3\n}']])

@@ -48,6 +48,22 @@ export function stripExtension(path: string): string {
   return ext ? path.slice(0, -(ext.length + 1)) : path
 }
 
+/** Folder names that belong to dataset layouts, never stripped as a wrapper folder. */
+const DATASET_FOLDERS = new Set([
+  'annotations',
+  'images',
+  'labels',
+  'jpegimages',
+  'imagesets',
+  'segmentationclass',
+  'segmentationobject',
+  'train',
+  'valid',
+  'val',
+  'test',
+  'default',
+])
+
 export class FileTree {
   private readonly files = new Map<string, Uint8Array>()
 
@@ -77,12 +93,18 @@ export class FileTree {
     return tree.stripCommonRoot()
   }
 
-  /** The same files without a single top folder that holds all of them, if there is one. */
+  /**
+   * The same files without a single top folder that holds all of them (a zip made by "compress
+   * folder"), unless that folder is one a dataset layout names itself (`annotations/`, `train/`,
+   * `JPEGImages/`, `obj_train_data/`, ...): a CVAT COCO export without images holds nothing but
+   * `annotations/instances_default.json`, and Roboflow's single-subset zip nothing but `train/`.
+   */
   stripCommonRoot(): FileTree {
     const paths = this.paths()
     if (paths.length === 0) return this
     const first = paths[0]!.split('/')[0]!
     if (!paths.every((path) => path.startsWith(first + '/'))) return this
+    if (DATASET_FOLDERS.has(first.toLowerCase()) || /^obj_/i.test(first)) return this
     const tree = new FileTree()
     for (const [path, data] of this.files) tree.set(path.slice(first.length + 1), data)
     return tree
