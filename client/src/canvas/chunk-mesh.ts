@@ -99,17 +99,8 @@ interface Item {
   cls: number
   bounds: Bounds
   outline: { ring: readonly number[]; closed: boolean } | null
-}
-
-/** How round a shape's small quad is: 1 for an ellipse-like fill of its box, 0 for a box. */
-function roundness(shape: RenderShape, ring: readonly number[], b: Bounds): number {
-  if (shape.type === 'ellipse') return 1
-  if (shape.type === 'rectangle' && !((shape.rotation ?? 0) % 90)) return 0
-  const boxArea = (b[2] - b[0]) * (b[3] - b[1])
-  if (!(boxArea > 0)) return 1
-  // Fill ratio 1 (a box) → 0, π/4 (an ellipse) or less → 1.
-  const ratio = Math.abs(ringArea(ring)) / boxArea
-  return Math.max(0, Math.min(1, (1 - ratio) / (1 - Math.PI / 4)))
+  /** Roundness of the small-shape quad (see shapeLook). */
+  round: number
 }
 
 function ringArea(ring: readonly number[]): number {
@@ -120,16 +111,27 @@ function ringArea(ring: readonly number[]): number {
   return a / 2
 }
 
-/** Extent used for the size class: sparse shapes (lines, thin rings) count double. */
-function classExtent(item: Omit<Item, 'cls'>): number {
-  const b = item.bounds
+/**
+ * The size class of a shape with an outline, and how round its small-shape quad is (1 for an
+ * ellipse-like fill of its box, 0 for a box). Sparse shapes (open lines, thin rings) count
+ * twice their extent, so they turn into a blob only when half as big.
+ */
+function shapeLook(
+  shape: RenderShape,
+  outline: { ring: readonly number[]; closed: boolean },
+  b: Bounds,
+): { cls: number; round: number } {
   const w = b[2] - b[0]
   const h = b[3] - b[1]
   const extent = Math.max(w, h)
-  if (!item.outline) return extent
-  if (!item.outline.closed) return extent * 2
-  const area = Math.abs(ringArea(item.outline.ring))
-  return area < 0.5 * w * h ? extent * 2 : extent
+  if (!outline.closed) return { cls: sizeClass(extent * 2), round: 1 }
+  const box = w * h
+  const ratio = box > 0 ? Math.abs(ringArea(outline.ring)) / box : 1
+  const cls = sizeClass(ratio < 0.5 ? extent * 2 : extent)
+  if (shape.type === 'ellipse') return { cls, round: 1 }
+  if (shape.type === 'rectangle' && !((shape.rotation ?? 0) % 90)) return { cls, round: 0 }
+  // Fill ratio 1 (a box) → 0, π/4 (an ellipse) or less → 1.
+  return { cls, round: Math.max(0, Math.min(1, (1 - ratio) / (1 - Math.PI / 4))) }
 }
 
 export function buildChunkMesh(shapes: readonly RenderShape[]): ChunkMesh {
@@ -150,9 +152,9 @@ export function buildChunkMesh(shapes: readonly RenderShape[]): ChunkMesh {
       continue
     }
     const outline = shapeOutline(shape)
-    const base = { shape, bounds: b, outline }
-    const exact = shape.type === 'points' || shape.type === 'skeleton' || !outline
-    items.push({ ...base, cls: exact ? EXACT_CLASS : sizeClass(classExtent(base)) })
+    if (shape.type === 'points' || shape.type === 'skeleton' || !outline)
+      items.push({ shape, bounds: b, outline, cls: EXACT_CLASS, round: 0 })
+    else items.push({ shape, bounds: b, outline, ...shapeLook(shape, outline, b) })
   }
   // Stable: draw order is kept within a class.
   items.sort((a, b) => a.cls - b.cls)
@@ -175,7 +177,7 @@ export function buildChunkMesh(shapes: readonly RenderShape[]): ChunkMesh {
   const smallStart = new Uint32Array(classes)
 
   let cls = 0
-  for (const { shape, cls: c, bounds: b, outline } of items) {
+  for (const { shape, cls: c, bounds: b, outline, round } of items) {
     while (cls < c) {
       cls++
       fillStart[cls] = fillIdx.length
@@ -214,7 +216,6 @@ export function buildChunkMesh(shapes: readonly RenderShape[]): ChunkMesh {
       if (count > 0) segCol.pushColor(r, g, bl, 255, count * 4)
       if (c !== EXACT_CLASS) {
         // The small-shape quad: bounds, roundness; colour rgb + fill alpha.
-        const round = roundness(shape, ring, b)
         const first = small.length / SMALL_VERTEX_FLOATS
         small.reserve(4 * SMALL_VERTEX_FLOATS)
         for (let code = 0; code < 4; code++) {

@@ -4,6 +4,9 @@
 //   annotations  – redrawn into a framebuffer only when shapes change or navigation settles;
 //                  while the camera moves, the framebuffer (drawn with a margin around the
 //                  screen) is composited transformed, as map renderers do (annotation-cache.ts);
+//                  when navigation leaves it, the redraw is spread over frames (redrawBudget)
+//                  and swapped in when complete. A redraw skips chunks off the framebuffer and
+//                  draws shapes a few device px big as one quad each (annotation-layer.ts);
 //   overlay      – handles, preview, cursors; pointer changes only recomposite.
 // Frames are drawn on demand (one requestAnimationFrame per burst of changes), never in a loop.
 
