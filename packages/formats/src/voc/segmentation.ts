@@ -5,8 +5,8 @@
 // colormap (instances), so RGB pixels are mapped back to indexes through those colors.
 
 import { bitmapToRle, rleToBitmap, type Rle } from '@loupe/masks'
-import { decode, encode } from 'fast-png'
 import { FormatError } from '../errors'
+import { decodePixels, encodePalettePng, type DecodedPixels } from './index-png'
 import { VOID_INDEX, vocColor, type Rgb } from './labelmap'
 
 export interface IndexImage {
@@ -27,9 +27,9 @@ export function decodeIndexPng(
   bytes: Uint8Array,
   colors: readonly Rgb[],
 ): IndexImage {
-  let png: ReturnType<typeof decode>
+  let png: DecodedPixels
   try {
-    png = decode(bytes)
+    png = decodePixels(bytes)
   } catch (error) {
     throw new FormatError(file, '', `expected a PNG image (${(error as Error).message})`)
   }
@@ -37,8 +37,9 @@ export function decodeIndexPng(
   const out = new Uint8Array(width * height)
   if (depth === 16)
     throw new FormatError(file, '', 'expected an 8-bit (or palette) PNG, got 16 bits per channel')
-  if (channels === 1 || (channels === 2 && !png.palette)) {
+  if (channels === 1 || channels === 2) {
     const src = png.data
+    if (depth === 8 && channels === 1) return { width, height, data: src }
     if (depth === 8) {
       for (let i = 0; i < width * height; i++) out[i] = src[i * channels]!
     } else {
@@ -63,9 +64,17 @@ export function decodeIndexPng(
   })
   lookup.set(key(...vocColor(VOID_INDEX)), VOID_INDEX)
   const src = png.data
+  // runs of one color are the rule: look a color up only when it changes
+  let lastKey = -1
+  let lastIndex: number | undefined
   for (let i = 0; i < width * height; i++) {
     const p = i * channels
-    const index = lookup.get(key(src[p]!, src[p + 1]!, src[p + 2]!))
+    const k = key(src[p]!, src[p + 1]!, src[p + 2]!)
+    if (k !== lastKey) {
+      lastKey = k
+      lastIndex = lookup.get(k)
+    }
+    const index = lastIndex
     if (index === undefined) {
       const x = i % width
       throw new FormatError(
@@ -81,14 +90,7 @@ export function decodeIndexPng(
 
 /** An 8-bit palette PNG of indexes with `palette[i]` as the color of index i. */
 export function encodeIndexPng(image: IndexImage, palette: readonly Rgb[]): Uint8Array {
-  return encode({
-    width: image.width,
-    height: image.height,
-    data: image.data,
-    depth: 8,
-    channels: 1,
-    palette: palette.map((c) => [...c]),
-  })
+  return encodePalettePng(image.width, image.height, image.data, palette)
 }
 
 export interface Region {
