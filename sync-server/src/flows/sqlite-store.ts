@@ -20,6 +20,7 @@ import type {
   StoreTransitionRequest,
   TransitionResult,
 } from '@loupe/flows'
+import type Database from 'better-sqlite3'
 import { migrate } from '../storage/sqlite'
 import type { MigrationStep, SqliteDatabase } from '../storage/sqlite'
 
@@ -197,7 +198,7 @@ const ACTIVE = `('Pending', 'Running', 'Retrying', 'Cancelling')`
  */
 export class SqliteFlowStore implements FlowStore {
   readonly #s
-  readonly #filtered = new Map<string, ReturnType<SqliteDatabase['prepare']>>()
+  readonly #filtered = new Map<string, Database.Statement<unknown[]>>()
 
   constructor(readonly db: SqliteDatabase) {
     migrate(db, 'flows', STEPS)
@@ -388,7 +389,7 @@ export class SqliteFlowStore implements FlowStore {
       ORDER BY scheduled_at ${dir}, id ${dir} LIMIT ?`
     let statement = this.#filtered.get(sql)
     if (!statement) {
-      statement = this.db.prepare(sql)
+      statement = this.db.prepare<unknown[]>(sql)
       this.#filtered.set(sql, statement)
     }
     const rows = statement.all(...params, limit + 1) as RunRow[]
