@@ -3,7 +3,14 @@ import type { Dataset } from '../dataset'
 import { decodeText, type FileTree } from '../files'
 import type { FormatModule, ReportEntry } from '../format'
 import { readVoc } from './read'
-import { labelmapOf, MAX_INSTANCES, objectsOf, paintObjects, writeVoc } from './write'
+import {
+  labelmapOf,
+  MAX_INSTANCES,
+  objectsOf,
+  paintObjects,
+  writeVoc,
+  type VocObject,
+} from './write'
 
 const NAME = 'Pascal VOC'
 
@@ -29,6 +36,23 @@ function detect(files: FileTree): number {
   return 0
 }
 
+/** Whether the boxes of two painted objects intersect (only then can their pixels overlap). */
+function boxesOverlap(objects: VocObject[]): boolean {
+  const boxes = objects
+    .filter((object) => object.mask)
+    .map(({ mask }) => {
+      const [h, w] = mask!.rle.size
+      return [mask!.left, mask!.top, mask!.left + w, mask!.top + h] as const
+    })
+    .sort((a, b) => a[0] - b[0])
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length && boxes[j]![0] < boxes[i]![2]; j++) {
+      if (boxes[j]![1] < boxes[i]![3] && boxes[i]![1] < boxes[j]![3]) return true
+    }
+  }
+  return false
+}
+
 function report(dataset: Dataset): ReportEntry[] {
   const entries: ReportEntry[] = []
   const add = (kind: ReportEntry['kind'], what: string, count: number, detail: string) => {
@@ -42,8 +66,7 @@ function report(dataset: Dataset): ReportEntry[] {
   for (const image of dataset.images) {
     const objects = objectsOf(image)
     beyond += objects.filter((object, i) => object.mask && i >= MAX_INSTANCES).length
-    const masks = objects.filter((object) => object.mask)
-    if (masks.length > 1) overlaps += paintObjects(image, objects, classIndex)?.overlaps ?? 0
+    if (boxesOverlap(objects)) overlaps += paintObjects(image, objects, classIndex)?.overlaps ?? 0
     for (const tag of image.tags) {
       tagAttributes += Object.keys(tag.attributes).length
       if (image.annotations.some((ann) => ann.label === tag.label)) implied++
