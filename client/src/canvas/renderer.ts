@@ -16,6 +16,7 @@ import { AnnotationLayer } from './annotation-layer'
 import {
   DEFAULT_LIMITS,
   IDENTITY,
+  camerasEqual,
   clampCamera,
   fitToView,
   imageToScreen,
@@ -105,6 +106,8 @@ export class Renderer {
   private cameraChangedAt = 0
   private settleTimer: ReturnType<typeof setTimeout> | undefined
   private settled = false
+  /** Navigation stopped (settle timer): redraw at this camera in steps, as navigation does. */
+  private settling = false
   private frameRequest = 0
   private destroyed = false
   private readonly pixel = new Uint8Array(4)
@@ -165,12 +168,14 @@ export class Renderer {
     this.cam = next
     this.cameraChangedAt = performance.now()
     this.settled = false
+    this.settling = false
     this.requestRender()
   }
 
   /**
-   * Redraws the annotation layer at the current camera on the next frame instead of waiting
-   * for navigation to settle (e.g. before a screenshot). Nothing to do if it is up to date.
+   * Redraws the annotation layer at the current camera on the next frame, in one go, instead
+   * of waiting for navigation to settle (e.g. before a screenshot). Nothing to do if it is up
+   * to date. (Settling by itself, after `settleMs`, redraws in steps over a few frames.)
    */
   settle(): void {
     this.clearSettleTimer()
@@ -300,13 +305,17 @@ export class Renderer {
       }
       const drawing = annotations.drawing
       // Start a stepwise redraw, or restart one that will not cover the view when done and is
-      // not yet half way.
+      // not yet half way. Once navigation has stopped, the redraw is at the current camera:
+      // the frame that completes it is exactly what a redraw in one go would show.
       if (
-        stepwise &&
-        (!drawing ||
-          (decideCache({ ...query, cached: drawing }) === 'redraw' && annotations.progress < 0.5))
+        (stepwise &&
+          (!drawing ||
+            (decideCache({ ...query, cached: drawing }) === 'redraw' &&
+              annotations.progress < 0.5))) ||
+        (this.settling && decision === 'transform' && !(drawing && camerasEqual(drawing, this.cam)))
       )
         annotations.begin(this.cam, pixelRatio)
+      if (decision === 'reuse') this.settling = false
       if (annotations.drawing) {
         this.stats.steppedFrames++
         if (annotations.advance(this.redrawBudget)) {
@@ -381,7 +390,11 @@ export class Renderer {
     this.settleTimer = setTimeout(() => {
       this.settleTimer = undefined
       if (performance.now() - this.cameraChangedAt < settleMs) this.scheduleSettle()
-      else this.settle()
+      else if (this.redrawBudget < Infinity) {
+        // Redraw sharply in steps, so a pause in a gesture does not cost a long frame.
+        this.settling = true
+        this.requestRender()
+      } else this.settle()
     }, wait)
   }
 
