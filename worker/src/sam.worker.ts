@@ -1,0 +1,60 @@
+/// <reference lib="webworker" />
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url'
+import { modelInputSize, type RgbaImage, type Size } from '@loupe/sam'
+import { openEmbeddingCache } from './sam-embedding-cache'
+import { SamHost } from './sam-host'
+import { openModelCache } from './sam-model-store'
+import { configureOrt, createOrtSession } from './sam-ort'
+import type { ImageInput, PageMessage } from './sam-protocol'
+
+/**
+ * Segment Anything off the main thread (protocol: sam-protocol.ts, client: sam-client.ts):
+ * onnxruntime-web (WebGPU when available, else wasm, multithreaded when cross-origin isolated),
+ * models cached in Cache Storage, embeddings in IndexedDB; magic wand and live-wire too.
+ */
+declare const self: DedicatedWorkerGlobalScope
+
+// Vite serves/emits onnxruntime's wasm as an asset; point onnxruntime at it.
+const { threads } = configureOrt({ wasmUrl: ortWasmUrl })
+
+async function decodeImage(
+  source: ImageInput['source'],
+  mode: 'model' | 'full',
+): Promise<{ pixels: RgbaImage; original: Size }> {
+  if (!(source instanceof Blob))
+    return { pixels: source, original: { width: source.width, height: source.height } }
+  const bitmap = await createImageBitmap(source)
+  try {
+    const original = { width: bitmap.width, height: bitmap.height }
+    const size = mode === 'model' ? modelInputSize(original) : original
+    const canvas = new OffscreenCanvas(size.width, size.height)
+    const context = canvas.getContext('2d', { willReadFrequently: true })
+    if (!context) throw new Error('no 2D context in this worker')
+    context.imageSmoothingQuality = 'high'
+    context.drawImage(bitmap, 0, 0, size.width, size.height)
+    const data = context.getImageData(0, 0, size.width, size.height)
+    return { pixels: { width: size.width, height: size.height, data: data.data }, original }
+  } finally {
+    bitmap.close()
+  }
+}
+
+const post = (message: Parameters<typeof self.postMessage>[0]) => self.postMessage(message)
+
+const host = Promise.all([
+  openModelCache().catch(() => null),
+  openEmbeddingCache().catch(() => null),
+]).then(
+  ([modelCache, embeddings]) =>
+    new SamHost(post, {
+      createSession: createOrtSession,
+      modelCache,
+      embeddings,
+      decodeImage,
+      threads,
+    }),
+)
+
+self.onmessage = (event: MessageEvent<PageMessage>) => {
+  void host.then((h) => h.handle(event.data))
+}
