@@ -47,8 +47,9 @@ export default defineConfig({
         cleanupOutdatedCaches: true,
         runtimeCaching: [
           {
-            // SAM models and onnxruntime's wasm: cached on first use, in their own cache.
-            urlPattern: ({ url }) => /\.(onnx|wasm)$/i.test(url.pathname),
+            // onnxruntime's wasm: cached on first use, in its own cache. SAM models are cached
+            // by the SAM worker itself (Cache Storage `loupe-sam-models`), not here.
+            urlPattern: ({ url }) => /\.wasm$/i.test(url.pathname),
             handler: 'CacheFirst',
             options: {
               cacheName: 'loupe-models',
@@ -63,6 +64,8 @@ export default defineConfig({
   ],
   build: { outDir, emptyOutDir: true, sourcemap: true },
   worker: { format: 'es' },
+  // onnxruntime-web (SAM worker) loads its wasm by URL: keep it out of dev pre-bundling.
+  optimizeDeps: { exclude: ['onnxruntime-web'] },
   server: {
     proxy: {
       '/api': 'http://localhost:8787',
