@@ -134,7 +134,7 @@ export class LiveWire {
     const ww = win.x2 - win.x1
     const wh = win.y2 - win.y1
     const parent = new Int32Array(ww * wh).fill(-2) // -2 unreached, -1 the anchor
-    const dist = new Float32Array(ww * wh).fill(Infinity)
+    const dist = new Float64Array(ww * wh).fill(Infinity)
     const done = new Uint8Array(ww * wh)
     const ax = Math.min(win.x2 - 1, Math.max(win.x1, Math.floor(anchor.x))) - win.x1
     const ay = Math.min(win.y2 - 1, Math.max(win.y1, Math.floor(anchor.y))) - win.y1
