@@ -169,6 +169,10 @@ async function main() {
     console.log(
       JSON.stringify({ bench: 'canvas', case: 'settled frame vs fresh redraw', ...identity }),
     )
+    const stepped = await page.evaluate(() => window.loupeBench.steppedMatchesOneGo())
+    console.log(
+      JSON.stringify({ bench: 'canvas', case: 'stepped redraw vs one-go redraw', ...stepped }),
+    )
 
     // Open a job of 10,000 shapes from IndexedDB to first paint (after a reload: cold memory).
     const jobShapes = 10_000

@@ -1,7 +1,14 @@
 /// <reference lib="dom" />
 // The bench page. run.ts calls window.loupeBench.* through Playwright and prints the results.
 
-import { Renderer, fitToView, handlesFor, pan, type Camera } from '../../../client/src/canvas/index'
+import {
+  Renderer,
+  fitToView,
+  handlesFor,
+  pan,
+  zoomAt,
+  type Camera,
+} from '../../../client/src/canvas/index'
 import { Canvas2dRenderer } from './canvas2d-renderer'
 import { cameraPath } from './camera-path'
 import { openJob, writeJob } from './idb-job'
@@ -389,6 +396,41 @@ async function settledMatchesFresh() {
 }
 
 /**
+ * A redraw spread over frames (a tiny redrawBudget, so it takes many) must end in the same
+ * pixels as one drawn in one go: navigate out of the cached margin, keep rendering until the
+ * stepped redraw is swapped in, and compare with a fresh renderer at that camera.
+ */
+async function steppedMatchesOneGo() {
+  const w = 2400
+  const h = 1600
+  const shapes = makeMixedScene(w, h)
+  const start = fitToView({ width: w, height: h }, view)
+  const a = new Renderer(stage, { pixelRatio: 1, clamp: false, redrawBudget: 500, settleMs: 1e9 })
+  a.setShapes(shapes)
+  a.setCamera(start)
+  a.renderNow()
+  const far = zoomAt(pan(start, -700, -300), 1.3, 640, 400)
+  a.setCamera(far)
+  let frames = 0
+  while (a.stats.steppedRedraws === 0 && frames < 1000) {
+    a.renderNow()
+    frames++
+  }
+  a.renderNow()
+  const stepped = readFrame(a)
+  a.destroy()
+  const b = new Renderer(stage, { pixelRatio: 1, clamp: false })
+  b.setShapes(shapes)
+  b.setCamera(far)
+  b.renderNow()
+  const fresh = readFrame(b)
+  b.destroy()
+  let differing = 0
+  for (let i = 0; i < fresh.length; i++) if (fresh[i] !== stepped[i]) differing++
+  return { steppedFrames: frames, bytes: fresh.length, differingBytes: differing }
+}
+
+/**
  * The mixed scene zoomed and panned: `settle` false leaves the transformed cached layer on
  * screen (as during navigation), true redraws it at the final camera.
  */
@@ -439,6 +481,7 @@ declare global {
       showMixedScene: typeof showMixedScene
       showNavigation: typeof showNavigation
       settledMatchesFresh: typeof settledMatchesFresh
+      steppedMatchesOneGo: typeof steppedMatchesOneGo
       writeJob: typeof writeJob
       openJob: () => ReturnType<typeof openJob>
     }
@@ -449,6 +492,7 @@ window.loupeBench = {
   showMixedScene,
   showNavigation,
   settledMatchesFresh,
+  steppedMatchesOneGo,
   writeJob,
   openJob: () => openJob(stage),
 }
