@@ -139,7 +139,7 @@ describe('SamClient + SamHost', () => {
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'fulfilled'])
     expect(results[0]).toMatchObject({ reason: { name: 'SamClientError', code: 'superseded' } })
     const last = results[2] as PromiseFulfilledResult<Awaited<ReturnType<typeof request>>>
-    const box = last.value.candidates[0]!.mask!.box
+    const box = last.value.candidates[last.value.best]!.mask!.box
     expect((box.x1 + box.x2) / 2).toBeCloseTo(300, -1)
   })
 

@@ -347,8 +347,10 @@ export class SamHost {
     const options = request.output ?? {}
     const image = embedding.image
     const candidates: CandidateResult[] = out.candidates.map((c, i) => {
-      const wantPolygon = options.polygon && (options.polygonsFor === 'all' || i === out.best)
-      const mask = options.mask !== false || wantPolygon ? logitsToMask(c.logits, image) : null
+      const wanted = options.candidates === 'all' || i === out.best
+      const wantPolygon = wanted && options.polygon !== undefined
+      const mask =
+        wanted && (options.mask !== false || wantPolygon) ? logitsToMask(c.logits, image) : null
       const result: CandidateResult = {
         index: c.index,
         score: c.score,

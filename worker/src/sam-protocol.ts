@@ -29,14 +29,20 @@ export interface ImageInput {
   source: Blob | RgbaImage
 }
 
-/** What a decode returns for each candidate mask. */
+/** What a decode returns. */
 export interface DecodeOutputOptions {
-  /** Loupe mask shape (box + RLE) of the candidates. Default true. */
+  /** Loupe mask shape (box + RLE). Default true. */
   mask?: boolean
-  /** Outline polygons (largest first), with Douglas–Peucker `tolerance` in image pixels. */
-  polygon?: { tolerance?: number; minArea?: number }
-  /** Which candidates get polygons: the best (default) or all. Masks are given for all. */
-  polygonsFor?: 'best' | 'all'
+  /**
+   * Outline polygons (largest first), Douglas–Peucker `tolerance` in image pixels; traced at
+   * half a model-input pixel unless `resolution: 'full'`.
+   */
+  polygon?: { tolerance?: number; minArea?: number; resolution?: 'model' | 'full' }
+  /**
+   * Which candidates get a mask/polygons: the best (default; the others come with their score
+   * only) or all (to let the user pick among the multimask outputs).
+   */
+  candidates?: 'best' | 'all'
 }
 
 export interface DecodeRequest {
@@ -105,7 +111,7 @@ export interface CandidateResult {
   index: number
   /** Predicted IoU. */
   score: number
-  /** Null when the candidate is empty (or masks were not asked for). */
+  /** Null when the candidate is empty, or its mask was not asked for (see `candidates`). */
   mask: MaskShape | null
   polygons?: number[][]
 }

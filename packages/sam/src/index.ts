@@ -23,7 +23,7 @@ export {
   polygonArea,
   simplifyPolygon,
 } from './polygon'
-export type { PolygonOptions } from './polygon'
+export type { PolygonOptions, TraceOptions } from './polygon'
 export { float32, int64 } from './session'
 export type { SessionLike, TensorData, TensorType, ValueInfo } from './session'
 export { describeDecoder, describeEncoder } from './signature'

@@ -5,7 +5,7 @@
 
 import { maskToPolygons } from '@loupe/masks'
 import { logitsToMask, type MaskLogits, type MaskShape } from './upsample'
-import type { Size } from './geometry'
+import { SAM_INPUT_SIZE, type Size } from './geometry'
 
 /** Perpendicular distance² from (px, py) to the segment (ax, ay)–(bx, by). */
 function segmentDistance2(
@@ -145,22 +145,37 @@ export function maskShapeToPolygons(mask: MaskShape, options: PolygonOptions = {
 /** Default limit of pixels in a mask box traced at full resolution (2048²). */
 export const MAX_TRACE_PIXELS = 2048 * 2048
 
+export interface TraceOptions extends PolygonOptions {
+  /** Most pixels of the traced grid in the mask's box. Default `MAX_TRACE_PIXELS`. */
+  maxPixels?: number
+  /**
+   * `model` (default): trace on a grid of half a model-input pixel at most (images up to 2048
+   * px are traced at full resolution) — finer than SAM's own detail (its logits are 4 model
+   * pixels a cell) and much cheaper on large images. `full`: trace at image pixels.
+   */
+  resolution?: 'model' | 'full'
+  /** The full-resolution mask when already computed (`logitsToMask`). */
+  mask?: MaskShape | null
+}
+
 /**
- * Outline polygons straight from logits. When the mask's box at full resolution would exceed
- * `maxPixels`, the mask is upsampled to a reduced grid, traced there and scaled back (vertex
- * precision is then the grid's cell, still finer than SAM's 4-pixel logits at 1024²).
+ * Outline polygons straight from logits, largest first, in image pixels. The mask is traced on
+ * a reduced grid when `resolution` or `maxPixels` ask for it, and the outline scaled back.
  */
 export function logitsToPolygons(
   logits: MaskLogits,
   image: Size,
-  options: PolygonOptions & { maxPixels?: number; mask?: MaskShape | null } = {},
+  options: TraceOptions = {},
 ): number[][] {
   const maxPixels = options.maxPixels ?? MAX_TRACE_PIXELS
   const full = options.mask === undefined ? logitsToMask(logits, image) : options.mask
   if (!full) return []
   const boxPixels = (full.box.x2 - full.box.x1) * (full.box.y2 - full.box.y1)
-  if (boxPixels <= maxPixels) return maskShapeToPolygons(full, options)
-  const f = Math.sqrt(maxPixels / boxPixels)
+  let f = Math.min(1, Math.sqrt(maxPixels / boxPixels))
+  if (options.resolution !== 'full') {
+    f = Math.min(f, (2 * SAM_INPUT_SIZE) / Math.max(image.width, image.height))
+  }
+  if (f >= 1) return maskShapeToPolygons(full, options)
   const grid = {
     width: Math.max(1, Math.round(image.width * f)),
     height: Math.max(1, Math.round(image.height * f)),
@@ -171,7 +186,8 @@ export function logitsToPolygons(
   const sy = image.height / grid.height
   const tolerance = options.tolerance ?? 1
   return maskShapeToPolygons(reduced, {
-    tolerance: tolerance / Math.max(sx, sy),
+    // at least one grid cell: a pixel staircase needs that to simplify at all
+    tolerance: tolerance > 0 ? Math.max(1, tolerance / Math.max(sx, sy)) : 0,
     minArea: (options.minArea ?? 0) / (sx * sy),
   }).map((polygon) => polygon.map((v, i) => (i % 2 === 0 ? v * sx : v * sy)))
 }
