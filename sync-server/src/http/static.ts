@@ -30,6 +30,17 @@ const IMMUTABLE = 'public, max-age=31536000, immutable'
 /** Everything else (index.html, the service worker, the manifest) must be revalidated. */
 const REVALIDATE = 'no-cache'
 
+/**
+ * Cross-origin isolation for the app's pages, scripts and workers, so onnxruntime-web can use
+ * SharedArrayBuffer (multithreaded SAM). Everything the app loads is same-origin (API, blobs,
+ * assets); a model from another origin is fetched with CORS, which `require-corp` allows.
+ */
+export const ISOLATION_HEADERS: Readonly<Record<string, string>> = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+}
+
 const isServerPath = (path: string) =>
   path === '/api' || path.startsWith('/api/') || path === '/sync' || path.startsWith('/sync/')
 
@@ -63,12 +74,17 @@ export function serveClient(clientDir: string): MiddlewareHandler {
     if (file) {
       const type = CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream'
       const cache = path.startsWith(HASHED_ASSETS) ? IMMUTABLE : REVALIDATE
-      return c.body(await readFile(file), 200, { 'Content-Type': type, 'Cache-Control': cache })
+      return c.body(await readFile(file), 200, {
+        ...ISOLATION_HEADERS,
+        'Content-Type': type,
+        'Cache-Control': cache,
+      })
     }
     if (path.startsWith(HASHED_ASSETS)) return next()
     const page = await readFile(index).catch(() => null)
     if (!page) return next()
     return c.body(page, 200, {
+      ...ISOLATION_HEADERS,
       'Content-Type': CONTENT_TYPES['.html']!,
       'Cache-Control': REVALIDATE,
     })

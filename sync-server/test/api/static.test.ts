@@ -58,6 +58,15 @@ describe('client serving', () => {
     }
   })
 
+  it('isolates the app cross-origin (COOP/COEP) on its page, scripts and client routes', async () => {
+    for (const path of ['/', '/assets/index-4f3a2b1c.js', '/sw.js', '/projects/abc']) {
+      const res = await request(t, 'GET', path)
+      expect(res.headers.get('cross-origin-opener-policy'), path).toBe('same-origin')
+      expect(res.headers.get('cross-origin-embedder-policy'), path).toBe('require-corp')
+      expect(res.headers.get('cross-origin-resource-policy'), path).toBe('same-origin')
+    }
+  })
+
   it('answers a missing hashed asset with 404, not the page', async () => {
     const res = await request(t, 'GET', '/assets/index-00000000.js')
     expect(res.status).toBe(404)
