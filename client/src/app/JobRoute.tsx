@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import type { ImageRecord } from '@loupe/model'
 import { useThumbnailUrl } from '../data/hooks'
 import { useJobDocument, useRoomStatus, useSession } from '../sync/hooks'
@@ -9,9 +9,10 @@ import { permissions } from './session'
 import { Shell } from './Shell'
 
 /**
- * `#/project/<id>/job/<jobId>`. PLACEHOLDER LAYOUT for the editor engineer: the images of the
- * job on the left, `<JobEditor>` (the editor) on the right. Loading, offline and error states
- * are handled here; the editor gets ready documents.
+ * `#/project/<id>/job/<jobId>`: the images of the job on the left, `<JobEditor>` (the editor)
+ * on the right. Offline and error states are handled here. The editor is mounted as soon as the
+ * project is known, while the job document still loads from this device: it paints the stored
+ * preview of the image's shapes, read-only, and takes edits once the job is here.
  */
 export function JobRoute({
   projectId,
@@ -27,6 +28,22 @@ export function JobRoute({
   const { project, job, session } = state
   const status = useRoomStatus(session)
   const [imageIndex, setImageIndex] = useState(0)
+
+  // The job's stored copy is read while the project loads: keep it from being applied (which
+  // takes a while for a big job) until the editor knows the image and has asked for its shape
+  // preview; the editor's own hold then lasts until the preview is painted (RoomSession).
+  const releaseHold = useRef<(() => void) | null>(null)
+  useLayoutEffect(() => {
+    if (!session) return
+    const release = session.holdLoad()
+    releaseHold.current = release
+    return release
+  }, [session])
+  const projectKnown = !!state.project
+  useEffect(() => {
+    // Runs after the editor's effects (children first): it has asked for its preview by now.
+    if (projectKnown) releaseHold.current?.()
+  }, [projectKnown])
   const [, setTick] = useState(0)
 
   // The project's images change under us (others add or move images): re-read on change.
@@ -84,17 +101,17 @@ export function JobRoute({
               ))}
             </ol>
           </aside>
-          {state.state === 'ready' && job && session ? (
+          {session && (state.state === 'loading' || (state.state === 'ready' && job)) ? (
             <JobEditor
               projectId={projectId}
               jobId={jobId}
               project={project}
-              job={job}
+              job={state.state === 'ready' ? job : null}
               images={images}
               imageIndex={Math.min(imageIndex, Math.max(0, images.length - 1))}
               onImageIndexChange={setImageIndex}
               session={session}
-              readOnly={permissions(role).readOnly || job.readOnly}
+              readOnly={permissions(role).readOnly || (job?.readOnly ?? false)}
             />
           ) : (
             <section

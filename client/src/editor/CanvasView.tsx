@@ -1,12 +1,23 @@
-import { useEffect, useRef } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import type { ImageRecord } from '@loupe/model'
-import { Renderer, attachNavigation, listen } from '../canvas'
+import { Renderer, attachNavigation, fitToView, listen, type RenderShape } from '../canvas'
 import { rendererPort } from './canvas-port'
 import type { EditorController } from './controller'
+import { markOpening, OPENING_MARKS } from './opening-marks'
 import { ClickCounter, toolPointer } from './pointer'
 
+/** Shapes shown read-only while the job document loads (there is no controller yet). */
+export interface CanvasPreview {
+  imageId: string
+  shapes: readonly RenderShape[]
+  /** Called once a frame with these shapes has been drawn (after it, not inside it). */
+  onPainted: () => void
+}
+
 export interface CanvasViewProps {
-  controller: EditorController
+  /** Null while the job document loads: the canvas shows `preview` and takes no edits. */
+  controller: EditorController | null
+  preview?: CanvasPreview | null
   image: ImageRecord | undefined
   loadImage: (image: ImageRecord) => Promise<Blob | ImageBitmap>
   /** Image-pixel pointer position, for presence (null when the pointer leaves). */
@@ -15,42 +26,104 @@ export interface CanvasViewProps {
   onImageState?: (state: 'loading' | 'ready' | 'error', message?: string) => void
 }
 
+/** A frame with these shapes is waiting to be drawn: what to tell once it is. */
+interface AwaitedFrame {
+  source: 'preview' | 'document'
+  shapes: number
+  onPainted?: () => void
+}
+
+const FIT_PADDING = 16
+
 /**
- * The WebGL canvas: mounts the Renderer, wires navigation (wheel, pinch, middle or Space+drag)
- * and sends the remaining pointer events to the active tool.
+ * The WebGL canvas: mounts the Renderer (one for the editor's life: the preview painted while
+ * the document loads and the live shapes share it), wires navigation (wheel, pinch, middle or
+ * Space+drag) and sends the remaining pointer events to the active tool.
  */
 export function CanvasView({
   controller,
+  preview,
   image,
   loadImage,
   onCursor,
   onImageState,
 }: CanvasViewProps) {
   const containerRef = useRef<HTMLDivElement>(null)
-  const rendererRef = useRef<Renderer | null>(null)
+  const [renderer, setRenderer] = useState<Renderer | null>(null)
+  const controllerRef = useRef(controller)
   const cursorRef = useRef(onCursor)
+  const awaitedRef = useRef<AwaitedFrame | null>(null)
   useEffect(() => {
     cursorRef.current = onCursor
-  }, [onCursor])
+    controllerRef.current = controller
+  }, [onCursor, controller])
 
   useEffect(() => {
     const container = containerRef.current
     if (!container) return
     let lastScale = 0
-    const renderer = new Renderer(container, {
+    let shapesShown = false
+    const created = new Renderer(container, {
       onFrame: (stats) => {
         // Handles keep a screen-size offset: refresh them once after a zoom.
-        if (renderer.camera.scale !== lastScale) {
-          lastScale = renderer.camera.scale
-          controller.refreshOverlay()
+        if (created.camera.scale !== lastScale) {
+          lastScale = created.camera.scale
+          controllerRef.current?.refreshOverlay()
         }
         container.dataset.frames = String(stats.frames)
         container.dataset.annotationRedraws = String(stats.annotationRedraws)
+        const awaited = awaitedRef.current
+        if (!awaited) return
+        awaitedRef.current = null
+        const detail = { source: awaited.source, shapes: awaited.shapes, canvas: created.canvas }
+        if (awaited.shapes > 0 && !shapesShown) {
+          shapesShown = true
+          markOpening(OPENING_MARKS.firstShapesFrame, detail)
+        }
+        if (awaited.source === 'document') markOpening(OPENING_MARKS.documentFrame, detail)
+        // After this task, so that the frame reaches the screen before the caller goes on
+        // (applying the document blocks the main thread for a while).
+        if (awaited.onPainted) setTimeout(awaited.onPainted, 0)
       },
     })
-    rendererRef.current = renderer
-    const detachNavigation = attachNavigation(renderer, container)
-    controller.attachCanvas(rendererPort(renderer))
+    const detachNavigation = attachNavigation(created, container)
+    setRenderer(created)
+    return () => {
+      detachNavigation()
+      created.destroy()
+      awaitedRef.current = null
+    }
+  }, [])
+
+  // While the document loads: the preview, read-only.
+  const imageId = image?.id
+  useEffect(() => {
+    if (!renderer || controller) return
+    const shapes = preview && preview.imageId === imageId ? preview.shapes : []
+    renderer.setShapes(shapes)
+    if (preview && preview.imageId === imageId) {
+      awaitedRef.current = {
+        source: 'preview',
+        shapes: shapes.length,
+        onPainted: preview.onPainted,
+      }
+    }
+  }, [renderer, controller, preview, imageId])
+
+  // The live editor: the controller draws through the renderer and gets the pointer.
+  useEffect(() => {
+    const container = containerRef.current
+    if (!container || !renderer || !controller) return
+    let first = true
+    controller.attachCanvas(
+      rendererPort(renderer, (shapes) => {
+        if (!first) return
+        first = false
+        // The document's shapes replace a preview that was not drawn yet: it is done with.
+        awaitedRef.current?.onPainted?.()
+        awaitedRef.current = { source: 'document', shapes: shapes.length }
+      }),
+    )
     const clicks = new ClickCounter()
     let spaceHeld = false
     let toolPointerId: number | null = null
@@ -102,11 +175,8 @@ export function CanvasView({
       detachPointers()
       detachKeys()
       controller.attachCanvas(null)
-      detachNavigation()
-      renderer.destroy()
-      rendererRef.current = null
     }
-  }, [controller])
+  }, [controller, renderer])
 
   const stateRef = useRef(onImageState)
   useEffect(() => {
@@ -114,12 +184,17 @@ export function CanvasView({
   }, [onImageState])
 
   const imageKey = image ? `${image.id}:${image.sha256}` : ''
+  const imageShownRef = useRef(false)
   useEffect(() => {
-    const renderer = rendererRef.current
     if (!renderer) return
     if (!image) {
       void renderer.setImage(null, 0, 0)
       return
+    }
+    // Nothing shown yet: fit the image's size now, so that shapes painted before its pixels
+    // arrive (a preview, or the document's) are drawn once, at the zoom they are seen at.
+    if (!imageShownRef.current) {
+      renderer.setCamera(fitToView(image, renderer.viewSize, FIT_PADDING))
     }
     let cancelled = false
     stateRef.current?.('loading')
@@ -128,7 +203,8 @@ export function CanvasView({
         if (cancelled) return
         await renderer.setImage(source, image.width, image.height)
         if (cancelled) return
-        renderer.fit()
+        imageShownRef.current = true
+        renderer.fit(FIT_PADDING)
         stateRef.current?.('ready')
       })
       .catch((error: unknown) => {
@@ -140,16 +216,17 @@ export function CanvasView({
     }
     // The image is identified by id and content; a new record object for it is no reload.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [imageKey, loadImage])
+  }, [imageKey, loadImage, renderer])
 
   return (
     <div
       ref={containerRef}
       className="ed-canvas"
       data-testid="editor-canvas"
-      data-tool={controller.toolId}
+      data-tool={controller?.toolId}
+      data-shapes={controller ? 'document' : 'preview'}
       tabIndex={-1}
-      style={{ cursor: controller.toolId === 'select' ? 'default' : 'crosshair' }}
+      style={{ cursor: !controller || controller.toolId === 'select' ? 'default' : 'crosshair' }}
     />
   )
 }

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react'
 import type { Awareness } from 'y-protocols/awareness'
 import type { ImageRecord, JobDocument, ProjectDocument } from '@loupe/model'
-import { CanvasView } from './CanvasView'
+import { CanvasView, type CanvasPreview } from './CanvasView'
 import { EditorController, type EditorUser } from './controller'
 import { HelpDialog } from './HelpDialog'
 import { ShortcutsDialog } from './ShortcutsDialog'
@@ -10,7 +10,7 @@ import { ImageStrip } from './panels/ImageStrip'
 import { LabelsPanel } from './panels/LabelsPanel'
 import { ObjectsPanel } from './panels/ObjectsPanel'
 import { TagsPanel } from './panels/TagsPanel'
-import { Toolbar } from './Toolbar'
+import { LoadingToolbar, Toolbar } from './Toolbar'
 import { useControllerVersion } from './use-controller'
 import { useKeyboard } from './use-keyboard'
 import { usePresence } from './use-presence'
@@ -18,7 +18,12 @@ import './editor.css'
 
 export interface EditorProps {
   project: ProjectDocument
-  job: JobDocument
+  /**
+   * Null while the job document loads: the canvas then shows `preview` (if any), read-only,
+   * with every tool off; the live shapes replace it on the same canvas once the job is here.
+   */
+  job: JobDocument | null
+  preview?: CanvasPreview | null
   /** The job's images in order. */
   images: readonly ImageRecord[]
   imageId: string | null
@@ -39,23 +44,32 @@ export interface EditorProps {
 /** The annotation editor: canvas, tools, panels and presence over one job document. */
 export function Editor(props: EditorProps) {
   const { project, job, readOnly, images, imageId, onImageChange, user, awareness } = props
+  // The preview on the canvas when the job arrives: the mirror keeps what the job confirms.
+  const [shown, setShown] = useState<CanvasPreview | null>(null)
+  if (!job && props.preview && props.preview !== shown) setShown(props.preview)
   const controller = useMemo(
     () =>
-      new EditorController({
-        project,
-        job,
-        readOnly,
-        storage: typeof localStorage === 'undefined' ? null : localStorage,
-      }),
+      job
+        ? new EditorController({
+            project,
+            job,
+            readOnly,
+            storage: typeof localStorage === 'undefined' ? null : localStorage,
+            shown,
+          })
+        : null,
+    // `shown` only matters when the job arrives, not when it changes later
+    // eslint-disable-next-line react-hooks/exhaustive-deps
     [project, job, readOnly],
   )
   useEffect(() => {
+    if (!controller) return
     controller.start()
     return () => controller.stop()
   }, [controller])
-  useEffect(() => controller.setHost({ onImageChange }), [controller, onImageChange])
-  useEffect(() => controller.setImages(images), [controller, images])
-  useEffect(() => controller.setImage(imageId), [controller, imageId])
+  useEffect(() => controller?.setHost({ onImageChange }), [controller, onImageChange])
+  useEffect(() => controller?.setImages(images), [controller, images])
+  useEffect(() => controller?.setImage(imageId), [controller, imageId])
   useControllerVersion(controller)
   useKeyboard(controller)
 
@@ -70,8 +84,13 @@ export function Editor(props: EditorProps) {
   )
 
   return (
-    <div className="ed-root" data-testid="editor" data-readonly={readOnly || undefined}>
-      <Toolbar controller={controller} />
+    <div
+      className="ed-root"
+      data-testid="editor"
+      data-readonly={readOnly || undefined}
+      data-loading={!controller || undefined}
+    >
+      {controller ? <Toolbar controller={controller} /> : <LoadingToolbar />}
       {readOnly && (
         <div className="ed-notice" role="status" data-testid="view-only">
           View only — you can look and select, not change.
@@ -82,6 +101,7 @@ export function Editor(props: EditorProps) {
           {image ? (
             <CanvasView
               controller={controller}
+              preview={props.preview}
               image={image}
               loadImage={props.loadImage}
               onCursor={onCursor}
@@ -90,6 +110,11 @@ export function Editor(props: EditorProps) {
           ) : (
             <p className="ed-muted ed-empty">This job has no images.</p>
           )}
+          {image && !controller && imageState.state === 'ready' && (
+            <p className="ed-stage-msg ed-stage-loading" role="status" data-testid="loading-shapes">
+              {props.preview ? 'Loading annotations (view only)…' : 'Loading annotations…'}
+            </p>
+          )}
           {image && imageState.state !== 'ready' && (
             <p className={imageState.state === 'error' ? 'ed-stage-msg error' : 'ed-stage-msg'}>
               {imageState.state === 'error'
@@ -97,7 +122,7 @@ export function Editor(props: EditorProps) {
                 : `Loading ${image.name}…`}
             </p>
           )}
-          {controller.error && (
+          {controller?.error && (
             <div className="ed-error" role="alert">
               {controller.error}
               <button type="button" aria-label="Dismiss" onClick={() => controller.showError(null)}>
@@ -106,24 +131,30 @@ export function Editor(props: EditorProps) {
             </div>
           )}
         </div>
-        <aside className="ed-side">
-          <LabelsPanel controller={controller} />
-          <ObjectsPanel controller={controller} />
-          <AttributesPanel controller={controller} />
-          <TagsPanel controller={controller} />
+        <aside className="ed-side" aria-busy={!controller || undefined}>
+          {controller ? (
+            <>
+              <LabelsPanel controller={controller} />
+              <ObjectsPanel controller={controller} />
+              <AttributesPanel controller={controller} />
+              <TagsPanel controller={controller} />
+            </>
+          ) : (
+            <p className="ed-panel ed-muted">Loading annotations…</p>
+          )}
         </aside>
       </div>
-      {props.imageStrip !== false && (
+      {controller && props.imageStrip !== false && (
         <ImageStrip controller={controller} peers={peers} renderThumbnail={props.renderThumbnail} />
       )}
-      {controller.helpOpen && (
+      {controller?.helpOpen && (
         <HelpDialog
           keys={controller.keys}
           onClose={() => controller.setHelpOpen(false)}
           onCustomize={() => controller.setShortcutsOpen(true)}
         />
       )}
-      {controller.shortcutsOpen && (
+      {controller?.shortcutsOpen && (
         <ShortcutsDialog
           keys={controller.keys}
           onClose={() => controller.setShortcutsOpen(false)}

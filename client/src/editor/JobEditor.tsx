@@ -1,12 +1,14 @@
 // The editor mounted in the app's job route: adapts the route's props (JobEditorProps) to the
 // Editor's, with images from the local blob store and presence from the job room's awareness.
 
-import { useCallback, useMemo } from 'react'
+import { useCallback, useEffect, useMemo } from 'react'
 import type { ImageRecord, JobDocument, ProjectDocument } from '@loupe/model'
 import type { RoomSession } from '../sync/room'
 import { useImageServices } from '../data/hooks'
 import type { EditorUser } from './controller'
 import { Editor } from './Editor'
+import { markOpening, OPENING_MARKS } from './opening-marks'
+import { useShapePreview } from './use-shape-preview'
 
 function localUser(state: Record<string, unknown> | null): EditorUser {
   const user = state?.user as Partial<EditorUser> | undefined
@@ -22,7 +24,11 @@ export interface JobEditorProps {
   projectId: string
   jobId: string
   project: ProjectDocument
-  job: JobDocument
+  /**
+   * Null while the job document loads from this device: the current image is shown with the
+   * stored preview of its shapes, read-only (RoomSession.shapePreview), until it is here.
+   */
+  job: JobDocument | null
   /** The job's images in order (DESIGN.md §2: natural order of name). */
   images: readonly ImageRecord[]
   imageIndex: number
@@ -33,7 +39,13 @@ export interface JobEditorProps {
 }
 
 export function JobEditor(props: JobEditorProps) {
-  const { images, imageIndex, onImageIndexChange, session } = props
+  const { images, imageIndex, onImageIndexChange, session, job } = props
+  const imageId = images[imageIndex]?.id ?? null
+  const preview = useShapePreview(session, props.project, props.jobId, imageId, job !== null)
+  const loaded = job !== null
+  useEffect(() => {
+    if (loaded) markOpening(OPENING_MARKS.documentLoaded)
+  }, [loaded])
   const { blobs } = useImageServices()
   const loadImage = useCallback((image: ImageRecord) => blobs.get(image.sha256), [blobs])
   const user = useMemo(() => localUser(session.awareness.getLocalState()), [session])
@@ -48,9 +60,10 @@ export function JobEditor(props: JobEditorProps) {
     <section className="editor-slot ed-host" data-testid="editor-slot" aria-label="Editor">
       <Editor
         project={props.project}
-        job={props.job}
+        job={job}
+        preview={job ? null : preview}
         images={images}
-        imageId={images[imageIndex]?.id ?? null}
+        imageId={imageId}
         onImageChange={onImageChange}
         loadImage={loadImage}
         awareness={session.awareness}

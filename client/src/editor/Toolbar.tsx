@@ -112,3 +112,42 @@ function ActionButton(props: {
     </button>
   )
 }
+
+const LOADING_ACTIONS: Array<{ label: string; icon: ReactNode }> = [
+  { label: 'Undo', icon: <Icon name="undo" /> },
+  { label: 'Redo', icon: <Icon name="redo" /> },
+  { label: 'Fit', icon: <Icon name="fit" /> },
+  { label: 'Change shortcuts', icon: <Icon name="keyboard" /> },
+  { label: 'Keyboard shortcuts', icon: '?' },
+]
+
+/**
+ * The toolbar while the job document loads: the same buttons (so nothing moves when it is
+ * ready), all off, since nothing can be edited before the document is there.
+ */
+export function LoadingToolbar() {
+  return (
+    <div className="ed-toolbar" role="toolbar" aria-label="Tools" aria-busy="true">
+      {TOOLS.map((t) => (
+        <button
+          key={t.id}
+          type="button"
+          className="ed-tool"
+          title={`${t.name} — the annotations are loading`}
+          aria-label={t.name}
+          aria-pressed={false}
+          data-tool={t.id}
+          disabled
+        >
+          <Icon name={t.id} />
+        </button>
+      ))}
+      <span className="ed-spacer" />
+      {LOADING_ACTIONS.map((a) => (
+        <button key={a.label} type="button" className="ed-tool" aria-label={a.label} disabled>
+          {a.icon}
+        </button>
+      ))}
+    </div>
+  )
+}

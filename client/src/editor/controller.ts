@@ -41,6 +41,11 @@ export interface EditorControllerOptions {
   readOnly: boolean
   /** Where hidden/locked view state and remapped keys are remembered (localStorage). */
   storage?: (Pick<Storage, 'getItem' | 'setItem'> & Partial<Pick<Storage, 'removeItem'>>) | null
+  /**
+   * The render shapes the canvas already shows for an image (the preview painted while the
+   * document loaded): kept where the document draws the same, so the renderer does not rebuild.
+   */
+  shown?: { imageId: string; shapes: readonly RenderShape[] } | null
 }
 
 export { HANDLE_TOLERANCE }
@@ -103,6 +108,7 @@ export class EditorController extends ChangeSource {
         this.changed()
       },
     )
+    if (options.shown) this.mirror.adopt(options.shown.imageId, options.shown.shapes)
     this.activeLabelId = this.project.listLabels()[0]?.id ?? null
   }
 
@@ -145,7 +151,8 @@ export class EditorController extends ChangeSource {
   /** Connects the renderer (or a test double); `null` disconnects. */
   attachCanvas(canvas: CanvasPort | null): void {
     this.canvas = canvas
-    canvas?.setShapes(this.mirror.shapes)
+    // Before the first image is set, what the canvas shows (e.g. a preview) stays until then.
+    if (this.mirror.hasImage) canvas?.setShapes(this.mirror.shapes)
     this.overlay.attach(canvas)
   }
 

@@ -4,6 +4,7 @@
 
 import type { JobDocument, ShapeRecord } from '@loupe/model'
 import type { RenderShape } from '../canvas'
+import { drawsTheSame } from './preview-shapes'
 import type { ShapeSink } from './types'
 
 /** Per-user view state that changes how shapes are drawn but never touches the document. */
@@ -38,6 +39,8 @@ export class ShapeMirror {
   private readonly rendered = new Map<string, RenderShape>()
   private sorted: RenderShape[] = []
   private stop: (() => void) | null = null
+  private seed: { imageId: string; shapes: readonly RenderShape[] } | null = null
+  private imageSet = false
 
   constructor(
     private readonly job: JobDocument,
@@ -82,12 +85,30 @@ export class ShapeMirror {
     this.stop = null
   }
 
+  /**
+   * Render shapes the sinks already show for `imageId` (a preview drawn while the document
+   * loaded): the next `setImage(imageId)` keeps those that draw exactly what the document holds,
+   * so the renderer does not rebuild them; the others are replaced. Used once.
+   */
+  adopt(imageId: string, shapes: readonly RenderShape[]): void {
+    this.seed = { imageId, shapes }
+  }
+
+  /** Whether `setImage` was called (the sinks show this mirror's shapes). */
+  get hasImage(): boolean {
+    return this.imageSet
+  }
+
   setImage(imageId: string | null): void {
     this.imageId = imageId
+    this.imageSet = true
     this.records.clear()
     this.rendered.clear()
     if (imageId) for (const shape of this.job.listShapes(imageId)) this.records.set(shape.id, shape)
-    this.rebuild(true)
+    const seed = this.seed && this.seed.imageId === imageId ? this.seed.shapes : null
+    this.seed = null
+    if (seed) this.rebuildFrom(seed)
+    else this.rebuild(true)
   }
 
   /** Re-derives colours and view flags (selection, hidden, labels); unchanged shapes are kept. */
@@ -125,6 +146,31 @@ export class ShapeMirror {
       if (i >= 0) this.sorted[i] = next
       for (const sink of this.sinks) sink.updateShape(next)
     }
+    this.onChange()
+  }
+
+  /** A first build that reuses the shown objects that draw what the document holds. */
+  private rebuildFrom(shown: readonly RenderShape[]): void {
+    const byId = new Map(shown.map((s) => [s.id, s]))
+    const view = this.view()
+    const next: RenderShape[] = []
+    for (const shape of this.list) {
+      const fresh = toRenderShape(shape, this.colorOf(shape.labelId), view)
+      const old = byId.get(shape.id)
+      let value = fresh
+      if (old && drawsTheSame(old, fresh)) {
+        // Same drawing: keep the object the renderer has, holding the record's own arrays so
+        // that later refreshes compare by identity as usual.
+        old.points = fresh.points
+        if (fresh.mask) old.mask = fresh.mask
+        old.rotation = fresh.rotation
+        value = old
+      }
+      this.rendered.set(shape.id, value)
+      next.push(value)
+    }
+    this.sorted = next
+    for (const sink of this.sinks) sink.setShapes(next)
     this.onChange()
   }
 

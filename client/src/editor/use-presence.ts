@@ -8,7 +8,7 @@ import { CursorPublisher, cursorsOn, remotePeers, type RemotePeer } from './pres
  * callback for the canvas, draws others' cursors on this image, and lists everyone's peers.
  */
 export function usePresence(
-  controller: EditorController,
+  controller: EditorController | null,
   awareness: Awareness | undefined,
   user: EditorUser,
   imageName: string | undefined,
@@ -18,7 +18,7 @@ export function usePresence(
   useEffect(() => () => publisher?.destroy(), [publisher])
 
   useEffect(() => {
-    if (!awareness) return
+    if (!awareness || !controller) return
     const update = () => {
       const next = remotePeers(awareness, user)
       setPeers(next)
@@ -39,8 +39,8 @@ export function usePresence(
     }
   }, [awareness, controller, user])
 
-  const imageId = controller.imageId
-  const selectedId = controller.selectedId
+  const imageId = controller?.imageId ?? null
+  const selectedId = controller?.selectedId ?? null
   useEffect(() => {
     if (!awareness) return
     if (awareness.getLocalState() === null) return
@@ -56,7 +56,7 @@ export function usePresence(
 
   const onCursor = useCallback(
     (p: { x: number; y: number } | null) => {
-      const id = controller.imageId
+      const id = controller?.imageId
       publisher?.set(p && id ? { imageId: id, x: p.x, y: p.y } : null)
     },
     [publisher, controller],

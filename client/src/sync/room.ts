@@ -180,19 +180,30 @@ export class RoomSession {
     imageId: string,
   ): Promise<{ shapes: PreviewShape[]; painted: () => void } | null> {
     if (this.persistence.synced || this.#destroyed) return null
-    let painted = () => {}
-    const hold = new Promise<void>((resolve) => {
-      painted = resolve
-      setTimeout(resolve, 1000)
-    })
-    this.#previewHolds.add(hold)
-    void hold.then(() => this.#previewHolds.delete(hold))
+    const painted = this.holdLoad()
     const shapes = await readShapeSnapshot(this.persistence, imageId)
     if (!shapes || this.persistence.synced) {
       painted()
       return null
     }
     return { shapes, painted }
+  }
+
+  /**
+   * Holds applying the stored document (at most 1 s) until the returned function is called: for
+   * a caller that will ask for a `shapePreview` as soon as it knows which image to show (e.g.
+   * once the project document names the job's images). Nothing to hold once loaded.
+   */
+  holdLoad(): () => void {
+    if (this.persistence.synced || this.#destroyed) return () => {}
+    let release = () => {}
+    const hold = new Promise<void>((resolve) => {
+      release = resolve
+      setTimeout(resolve, 1000)
+    })
+    this.#previewHolds.add(hold)
+    void hold.then(() => this.#previewHolds.delete(hold))
+    return release
   }
 
   async #previewsPainted(): Promise<void> {

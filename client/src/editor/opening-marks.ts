@@ -1,0 +1,26 @@
+// Timeline marks of opening a job, for bench/first-paint and the browser tests: each is a
+// `performance.mark` (time since navigation start, read with getEntriesByName) and a window
+// event of the same name, dispatched synchronously (a listener may still read the frame's
+// pixels from `detail.canvas`).
+
+export const OPENING_MARKS = {
+  /** The first frame that draws shapes of the opened job (detail.source: preview or document). */
+  firstShapesFrame: 'loupe:first-shapes-frame',
+  /** The first frame that draws the live document's shapes (the preview replaced). */
+  documentFrame: 'loupe:document-shapes-frame',
+  /** The job document is loaded and the editor takes edits. */
+  documentLoaded: 'loupe:job-document-loaded',
+} as const
+
+export interface OpeningDetail {
+  source?: 'preview' | 'document'
+  shapes?: number
+  canvas?: HTMLCanvasElement
+}
+
+export function markOpening(name: string, detail: OpeningDetail = {}): void {
+  if (typeof performance === 'undefined' || typeof window === 'undefined') return
+  const { canvas, ...plain } = detail
+  performance.mark(name, { detail: plain })
+  window.dispatchEvent(new CustomEvent(name, { detail: { ...plain, canvas } }))
+}

@@ -1,0 +1,53 @@
+import { useEffect, useState } from 'react'
+import type { ProjectDocument } from '@loupe/model'
+import type { RoomSession } from '../sync/room'
+import type { CanvasPreview } from './CanvasView'
+import { previewRenderShapes } from './preview-shapes'
+import { ViewState } from './view-state'
+
+/** `localStorage['loupe.debug.shapePreview'] = 'off'` opens jobs without it (to compare). */
+export const PREVIEW_SWITCH = 'loupe.debug.shapePreview'
+
+function browserStorage(): Storage | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage
+  } catch {
+    return null
+  }
+}
+
+/**
+ * While the job document loads: the stored preview of the image's shapes (RoomSession.
+ * shapePreview), as render shapes in the labels' colours with this user's hidden shapes hidden.
+ * Its `onPainted` lets the document load go on; leaving the image first does too. Once the job
+ * is loaded nothing new is asked for (the last value stays, for the editor to adopt).
+ */
+export function useShapePreview(
+  session: RoomSession,
+  project: ProjectDocument,
+  jobId: string,
+  imageId: string | null,
+  loaded: boolean,
+): CanvasPreview | null {
+  const [preview, setPreview] = useState<CanvasPreview | null>(null)
+  useEffect(() => {
+    const storage = browserStorage()
+    if (loaded || !imageId || storage?.getItem(PREVIEW_SWITCH) === 'off') return
+    let cancelled = false
+    let release: (() => void) | null = null
+    void session.shapePreview(imageId).then((result) => {
+      if (!result) return
+      release = result.painted
+      if (cancelled) return result.painted()
+      const hidden = new ViewState(`loupe.view.${jobId}`, storage).hidden
+      const colorOf = (labelId: string) => project.getLabel(labelId)?.color ?? '#888888'
+      const shapes = previewRenderShapes(result.shapes, colorOf, hidden)
+      setPreview({ imageId, shapes, onPainted: result.painted })
+    })
+    return () => {
+      cancelled = true
+      release?.()
+    }
+  }, [session, project, jobId, imageId, loaded])
+  return preview
+}
