@@ -94,16 +94,23 @@ export async function scheduleDeployments(
   const o = defaults(options)
   const deployments = await store.listDeployments()
   let created = 0
-  for (const deployment of deployments) {
-    const plan = plannedRuns(deployment, now, o)
-    if (plan.runs.length === 0 && plan.scheduledThrough === deployment.scheduledThrough) continue
-    const result = await store.scheduleRuns({
-      deploymentId: deployment.id,
-      at: now,
-      runs: plan.runs,
-      scheduledThrough: plan.scheduledThrough,
-    })
-    created += result.created
+  // Requests go out together (a store may commit them as one group), a chunk at a time.
+  for (let i = 0; i < deployments.length; i += 250) {
+    const results = await Promise.all(
+      deployments.slice(i, i + 250).map((deployment) => {
+        const plan = plannedRuns(deployment, now, o)
+        if (plan.runs.length === 0 && plan.scheduledThrough === deployment.scheduledThrough) {
+          return { created: 0 }
+        }
+        return store.scheduleRuns({
+          deploymentId: deployment.id,
+          at: now,
+          runs: plan.runs,
+          scheduledThrough: plan.scheduledThrough,
+        })
+      }),
+    )
+    for (const result of results) created += result.created
   }
   const late = await store.markLate(now - o.lateAfterMs, now)
   const cancelled = await applyMissedRunPolicies(store, deployments, now)
@@ -139,15 +146,17 @@ async function applyMissedRunPolicies(
     const policy = policies.get(deploymentId) ?? 'runOnce'
     if (policy === 'backfill') continue
     const drop = policy === 'skip' ? runs : runs.slice(0, -1)
-    for (const run of drop) {
-      const result = await store.transition(run.id, {
-        to: 'Cancelled',
-        from: ['Late'],
-        at: now,
-        message: `missed (${policy} policy)`,
-      })
-      if (result.ok && result.changed) cancelled += 1
-    }
+    const results = await Promise.all(
+      drop.map((run) =>
+        store.transition(run.id, {
+          to: 'Cancelled',
+          from: ['Late'],
+          at: now,
+          message: `missed (${policy} policy)`,
+        }),
+      ),
+    )
+    for (const result of results) if (result.ok && result.changed) cancelled += 1
   }
   return cancelled
 }

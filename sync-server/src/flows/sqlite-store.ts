@@ -198,6 +198,11 @@ const ACTIVE = `('Pending', 'Running', 'Retrying', 'Cancelling')`
  */
 export class SqliteFlowStore implements FlowStore {
   readonly #s
+  #queue: {
+    fn: () => unknown
+    resolve: (value: unknown) => void
+    reject: (error: unknown) => void
+  }[] = []
   readonly #filtered = new Map<string, Database.Statement<unknown[]>>()
 
   constructor(readonly db: SqliteDatabase) {
@@ -296,12 +301,37 @@ export class SqliteFlowStore implements FlowStore {
     }
   }
 
+  /**
+   * Group commit: writes requested in the same turn of the event loop run in one IMMEDIATE
+   * transaction, so a thousand runs finishing at once cost one commit, not a thousand. Should one
+   * write throw (a constraint), the batch is rolled back and every write is redone in its own
+   * transaction, so each still succeeds or fails alone.
+   */
   #tx<T>(fn: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ fn, resolve: resolve as (value: unknown) => void, reject })
+      if (this.#queue.length === 1) setImmediate(() => this.#flush())
+    })
+  }
+
+  #flush(): void {
+    const batch = this.#queue
+    this.#queue = []
+    if (batch.length === 0) return
+    let values: unknown[]
     try {
-      return Promise.resolve(this.db.transaction(fn).immediate())
-    } catch (error) {
-      return Promise.reject(error as Error)
+      values = this.db.transaction(() => batch.map((op) => op.fn())).immediate()
+    } catch {
+      for (const op of batch) {
+        try {
+          op.resolve(this.db.transaction(op.fn).immediate())
+        } catch (error) {
+          op.reject(error)
+        }
+      }
+      return
     }
+    batch.forEach((op, i) => op.resolve(values[i]))
   }
 
   #read(id: string): FlowRun | null {
@@ -707,6 +737,7 @@ export class SqliteFlowStore implements FlowStore {
   }
 
   close(): Promise<void> {
+    this.#flush()
     if (this.db.open) this.db.close()
     return Promise.resolve()
   }
