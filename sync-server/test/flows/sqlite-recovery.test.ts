@@ -116,6 +116,10 @@ describe('SqliteFlowStore across restarts', () => {
       })
       child.on('exit', (code) => reject(new Error(`child exited early (${code}): ${out}`)))
     })
+    // Logs are committed in batches a moment later: wait for the line before pulling the plug.
+    for (let i = 0; i < 100 && (await store.listLogs(run.id)).length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
     expect(await store.getRun(run.id)).toMatchObject({
       state: 'Running',
       claimedBy: `child-${child.pid}`,
