@@ -389,4 +389,53 @@ describe('engine', () => {
     expect(ra.claimed + rb.claimed).toBe(15)
     expect(runs).toBe(15)
   })
+
+  it('fails at once, without retries, when stored parameters no longer fit the flow', async () => {
+    let calls = 0
+    const typed = flow(
+      'typed',
+      () => {
+        calls += 1
+      },
+      { parameters: z.object({ n: z.number() }), retries: 3 },
+    )
+    const { runner, store } = harness([typed])
+    const { run } = await store.createRun(
+      { kind: 'flow', name: 'typed', parameters: { n: 'x' }, state: 'Scheduled', scheduledAt: T0 },
+      T0,
+    )
+    await runner.tick()
+    await runner.idle()
+    expect(await store.getRun(run.id)).toMatchObject({ state: 'Failed', attempt: 1 })
+    expect((await store.getRun(run.id))?.error).toMatch(/^n: /)
+    expect(calls).toBe(0)
+  })
+
+  it('takes leases for the run’s own tags (a deployment’s too)', async () => {
+    const release = gate()
+    const plain = flow('plain', () => release.promise)
+    const { runner, store, clock } = harness([plain], { concurrency: 2, leasePollMs: 100 })
+    await store.setConcurrencyLimit('nightly', 1)
+    for (let i = 0; i < 2; i++) {
+      await store.createRun(
+        {
+          kind: 'flow',
+          name: 'plain',
+          parameters: {},
+          tags: ['nightly'],
+          state: 'Scheduled',
+          scheduledAt: T0,
+        },
+        T0,
+      )
+    }
+    await runner.tick()
+    await clock.advance(500)
+    expect((await store.listRuns({ states: ['Running'] })).runs).toHaveLength(1)
+    expect((await store.listRuns({ states: ['Pending'] })).runs).toHaveLength(1)
+    release.open()
+    for (let i = 0; i < 3; i++) await clock.advance(100)
+    await runner.idle()
+    expect((await store.listRuns({ states: ['Completed'] })).runs).toHaveLength(2)
+  })
 })

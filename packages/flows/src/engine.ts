@@ -47,7 +47,6 @@ interface RunOptionsLike {
   retryDelaySeconds?: FlowOptions<unknown>['retryDelaySeconds']
   retryJitterFactor?: number
   timeoutSeconds?: number
-  tags?: readonly string[]
 }
 
 const RUNNING: readonly StateType[] = ['Running', 'Retrying']
@@ -101,7 +100,8 @@ async function attempt<R>(
   const log = scope.logs.logger(run.id)
   for (;;) {
     const n = run.state === 'Pending' ? run.attempt + 1 : run.attempt
-    const tags = options.tags ?? []
+    // The run's own tags (a deployment may add some to its flow's) decide its leases.
+    const tags = run.tags
     if (tags.length > 0) await waitForLeases(engine, scope, run, tags, outer)
     try {
       if (run.state === 'Pending') {
@@ -145,7 +145,9 @@ async function attempt<R>(
           throw reason instanceof CancelledError ? reason : new CancelledError()
         }
         const message = errorMessage(reason)
-        const retries = options.retries ?? 0
+        // Parameters that no longer fit the flow (edited code) fail at once: a retry cannot help.
+        const retryable = !(reason instanceof FlowError && reason.code === 'invalid_parameters')
+        const retries = retryable ? (options.retries ?? 0) : 0
         if (n <= retries) {
           const delay = retryDelayMs(options, n, engine.random)
           const scheduledAt = clock.now() + delay

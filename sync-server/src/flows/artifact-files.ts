@@ -16,7 +16,10 @@ export function isFileArtifactData(data: unknown): data is FileArtifactData {
 }
 
 const safeName = (name: string) =>
-  name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '_').slice(0, 200) || 'file'
+  name
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^\.+/, '_')
+    .slice(0, 200) || 'file'
 
 /**
  * Bytes of file artifacts in a folder (`LOUPE_ARTIFACT_DIR`): `<run id>/<name>`, the ref being

@@ -101,7 +101,11 @@ export class FlowService {
     })
     this.runner.subscribe((event) => {
       if (event.type === 'state' && event.run.kind === 'flow' && event.run.parentId === null) {
-        deps.logger.debug('flow run', { id: event.run.id, flow: event.run.name, state: event.run.state })
+        deps.logger.debug('flow run', {
+          id: event.run.id,
+          flow: event.run.name,
+          state: event.run.state,
+        })
       }
     })
   }

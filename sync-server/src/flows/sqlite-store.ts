@@ -384,7 +384,10 @@ export class SqliteFlowStore implements FlowStore {
   listRuns(filter: RunFilter): Promise<RunPage> {
     const where: string[] = []
     const params: unknown[] = []
-    if (filter.states) {
+    if (filter.states?.length === 1) {
+      where.push('state = ?') // lets SQLite use the state indexes
+      params.push(filter.states[0])
+    } else if (filter.states) {
       where.push(`state IN (SELECT value FROM json_each(?))`)
       params.push(JSON.stringify(filter.states))
     }
