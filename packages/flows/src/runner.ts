@@ -187,6 +187,7 @@ export class Runner {
 
   #start(run: FlowRun): void {
     const definition = this.flows.require(run.name)
+    this.#engine.emit({ type: 'state', run })
     const controller = newAbortController()
     const done = executeFlowRun(this.#engine, run, definition, controller.signal).finally(() => {
       this.#active.delete(run.id)

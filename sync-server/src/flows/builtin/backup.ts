@@ -46,22 +46,45 @@ export function backupFlow(deps: BuiltinDeps) {
         createdAt,
         rooms: [],
       }
-      const add = (room: string, kind: 'project' | 'job', file: string, state: Uint8Array, jobId?: string) => {
+      const add = (
+        room: string,
+        kind: 'project' | 'job',
+        file: string,
+        state: Uint8Array,
+        jobId?: string,
+      ) => {
         entries.push([file, state])
-        manifest.rooms.push({ room, kind, file, bytes: state.byteLength, ...(jobId ? { jobId } : {}) })
+        manifest.rooms.push({
+          room,
+          kind,
+          file,
+          bytes: state.byteLength,
+          ...(jobId ? { jobId } : {}),
+        })
       }
-      const projectState = Y.encodeStateAsUpdate(await snapshotRoom(deps.rooms, projectRoom(projectId)))
+      const projectState = Y.encodeStateAsUpdate(
+        await snapshotRoom(deps.rooms, projectRoom(projectId)),
+      )
       add(projectRoom(projectId), 'project', 'project.yjs', projectState)
       const jobs = project.listJobs()
       for (const [i, job] of jobs.entries()) {
         checkAborted(ctx.signal)
         const doc = await snapshotRoom(deps.rooms, jobRoom(projectId, job.id))
         if (doc.getMap('meta').size > 0) {
-          add(jobRoom(projectId, job.id), 'job', `jobs/${job.id}.yjs`, Y.encodeStateAsUpdate(doc), job.id)
+          add(
+            jobRoom(projectId, job.id),
+            'job',
+            `jobs/${job.id}.yjs`,
+            Y.encodeStateAsUpdate(doc),
+            job.id,
+          )
         }
         ctx.progress((0.8 * (i + 1)) / jobs.length, `job ${i + 1} of ${jobs.length}`)
       }
-      entries.unshift(['manifest.json', new TextEncoder().encode(JSON.stringify(manifest, null, 2))])
+      entries.unshift([
+        'manifest.json',
+        new TextEncoder().encode(JSON.stringify(manifest, null, 2)),
+      ])
       const zip = new FileTree(entries).toZip()
       const stamp = createdAt.replace(/[:.]/g, '-')
       const artifact = await ctx.artifacts.file('backup', {
@@ -74,9 +97,18 @@ export function backupFlow(deps: BuiltinDeps) {
       const pruned = await pruneBackups(deps, projectId, params.retention - 1, ctx.runId)
       if (pruned > 0) ctx.log.info(`retention ${params.retention}: deleted ${pruned} older backups`)
       ctx.progress(1, 'done')
-      return { artifactId: artifact.id, documents: manifest.rooms.length, bytes: zip.byteLength, pruned }
+      return {
+        artifactId: artifact.id,
+        documents: manifest.rooms.length,
+        bytes: zip.byteLength,
+        pruned,
+      }
     },
-    { parameters: backupParameters, description: 'Snapshots every document of a project', timeoutSeconds: 3600 },
+    {
+      parameters: backupParameters,
+      description: 'Snapshots every document of a project',
+      timeoutSeconds: 3600,
+    },
   )
 }
 

@@ -70,12 +70,26 @@ export async function buildReport(
   const { record, project } = await requireProject(deps, projectId)
   const labels = new Map<string, LabelCounts & { imageIds: Set<string> }>()
   for (const label of project.listLabels()) {
-    labels.set(label.id, { labelId: label.id, name: label.name, shapes: 0, tags: 0, images: 0, imageIds: new Set() })
+    labels.set(label.id, {
+      labelId: label.id,
+      name: label.name,
+      shapes: 0,
+      tags: 0,
+      images: 0,
+      imageIds: new Set(),
+    })
   }
   const labelOf = (id: string) => {
     let entry = labels.get(id)
     if (!entry) {
-      entry = { labelId: id, name: `(deleted ${id})`, shapes: 0, tags: 0, images: 0, imageIds: new Set() }
+      entry = {
+        labelId: id,
+        name: `(deleted ${id})`,
+        shapes: 0,
+        tags: 0,
+        images: 0,
+        imageIds: new Set(),
+      }
       labels.set(id, entry)
     }
     return entry
@@ -145,7 +159,10 @@ export async function buildReport(
       jobsDone: jobs.filter((job) => job.state === 'done' || job.state === 'reviewed').length,
       progress: ratio(annotatedImages, images),
     },
-    labels: [...labels.values()].map(({ imageIds, ...rest }) => ({ ...rest, images: imageIds.size })),
+    labels: [...labels.values()].map(({ imageIds, ...rest }) => ({
+      ...rest,
+      images: imageIds.size,
+    })),
     annotators: [...annotators.values()].sort((a, b) => b.created - a.created),
     jobs,
   }
@@ -172,7 +189,9 @@ export function reportMarkdown(report: ProjectReport): string {
     '',
     '| Annotator | Created | Last updated | Model-assisted |',
     '|---|---:|---:|---:|',
-    ...report.annotators.map((a) => `| ${a.userId} | ${a.created} | ${a.updated} | ${a.assisted} |`),
+    ...report.annotators.map(
+      (a) => `| ${a.userId} | ${a.created} | ${a.updated} | ${a.assisted} |`,
+    ),
     '',
     '## Jobs',
     '',
@@ -203,6 +222,10 @@ export function reportFlow(deps: BuiltinDeps) {
       ctx.progress(1, 'done')
       return report
     },
-    { parameters: reportParameters, description: 'Counts per label, annotator and job', timeoutSeconds: 600 },
+    {
+      parameters: reportParameters,
+      description: 'Counts per label, annotator and job',
+      timeoutSeconds: 600,
+    },
   )
 }
