@@ -1,53 +1,159 @@
+import { join } from 'node:path'
 import { FlowRegistry, Runner } from '@loupe/flows'
-import type { ArtifactFiles, FlowDefinition, FlowEvent, RunnerOptions } from '@loupe/flows'
-import type { SqliteDatabase } from '../storage/sqlite'
-import { WorkerThreadExecutor } from './executor'
+import type { FlowDefinition, FlowEvent, FlowStore, SchedulerOptions } from '@loupe/flows'
+import type { Backend } from '../cluster/backend'
+import type { LoupeConfig } from '../config'
+import type { Logger } from '../logger'
+import type { RoomAccess } from '../relay/room-access'
+import { openDatabase } from '../storage/sqlite'
+import { DirArtifactFiles } from './artifact-files'
+import { builtinFlows } from './builtin'
 import { SqliteFlowStore } from './sqlite-store'
 
+/** Tuning of the flow service; tests shorten the timings and add flows of their own. */
 export interface FlowServiceOptions {
-  /** The server's SQLite handle (openDatabase); flows keep their tables beside the others. */
-  db: SqliteDatabase
-  flows: readonly FlowDefinition[]
-  /** Where file artifacts' bytes go (the blob folder); in memory when omitted. */
-  files?: ArtifactFiles
-  /** Runner settings (concurrency, poll and heartbeat periods, scheduler options…). */
-  runner?: Omit<RunnerOptions, 'store' | 'flows' | 'executor' | 'files'>
+  /** Flows registered next to the built-in ones. */
+  extraFlows?: readonly FlowDefinition[]
+  pollMs?: number
+  heartbeatMs?: number
+  staleAfterMs?: number
+  /** How often the deployment scheduler runs (default 1 s, so one-second intervals keep time). */
+  schedulerIntervalMs?: number
+  scheduler?: SchedulerOptions
+  /** How long close() waits for runs in progress before cancelling them (default 5 s). */
+  stopGraceMs?: number
+}
+
+export interface FlowServiceDeps {
+  config: LoupeConfig
+  backend: Pick<Backend, 'mode' | 'meta' | 'blobs' | 'instance'>
+  rooms: RoomAccess
+  logger: Logger
+  options?: FlowServiceOptions
 }
 
 /**
- * The embedded-mode flow engine: SQLite store, worker-thread executor, one runner with the
- * scheduler. `startServer` creates it, calls `start()` once listening and `stop()` on shutdown;
- * REST handlers use `store`, `registry` and `runner` (submit, cancel, subscribe for SSE).
+ * Where flow runs, deployments, logs and leases live, chosen by mode (DESIGN.md §4): the embedded
+ * SQLite file in the data dir. PostgreSQL modes are meant to use pg-boss on the same database; until
+ * that store exists they keep runs in `flows.sqlite` in the data dir (claims are transactions on the
+ * file, so instances sharing the folder never run a run twice), with a warning at start.
  */
-export class FlowService {
-  readonly store: SqliteFlowStore
-  readonly registry: FlowRegistry
-  readonly executor = new WorkerThreadExecutor()
-  readonly runner: Runner
+export interface FlowQueue {
+  kind: 'sqlite' | 'pg-boss'
+  store: FlowStore
+  /** True when no other process can hold runs of this store (crashed runs recovered at once). */
+  exclusive: boolean
+}
 
-  constructor(options: FlowServiceOptions) {
-    this.store = new SqliteFlowStore(options.db)
-    this.registry = new FlowRegistry(options.flows)
+export function openFlowQueue(
+  config: LoupeConfig,
+  backend: Pick<Backend, 'mode'>,
+  logger: Logger,
+): FlowQueue {
+  const store = new SqliteFlowStore(openDatabase(join(config.dataDir, 'flows.sqlite')))
+  if (backend.mode !== 'embedded') {
+    logger.warn('flows: runs kept in the data dir SQLite file (pg-boss queue not available yet)', {
+      mode: backend.mode,
+    })
+  }
+  return { kind: 'sqlite', store, exclusive: backend.mode === 'embedded' }
+}
+
+/** The flow engine of one server instance: store, registry, artifact files and the runner. */
+export class FlowService {
+  readonly store: FlowStore
+  readonly flows: FlowRegistry
+  readonly files: DirArtifactFiles
+  readonly runner: Runner
+  readonly queue: FlowQueue
+  readonly #logger: Logger
+  readonly #stopGraceMs: number
+  #closing: Promise<void> | null = null
+
+  private constructor(deps: FlowServiceDeps, queue: FlowQueue) {
+    const o = deps.options ?? {}
+    this.queue = queue
+    this.store = queue.store
+    this.#logger = deps.logger
+    this.#stopGraceMs = o.stopGraceMs ?? 5_000
+    this.files = new DirArtifactFiles(deps.config.artifactDir)
+    this.flows = new FlowRegistry([
+      ...builtinFlows({
+        rooms: deps.rooms,
+        blobs: deps.backend.blobs,
+        meta: deps.backend.meta,
+        files: this.files,
+        store: this.store,
+        logger: deps.logger,
+      }),
+      ...(o.extraFlows ?? []),
+    ])
     this.runner = new Runner({
-      ...options.runner,
       store: this.store,
-      flows: this.registry,
-      executor: this.executor,
-      ...(options.files ? { files: options.files } : {}),
+      flows: this.flows,
+      concurrency: deps.config.flowConcurrency,
+      id: `runner-${deps.backend.instance}`,
+      files: this.files,
+      pollMs: o.pollMs ?? 250,
+      heartbeatMs: o.heartbeatMs ?? 5_000,
+      staleAfterMs: o.staleAfterMs ?? 30_000,
+      scheduler: { intervalMs: o.schedulerIntervalMs ?? 1_000, ...o.scheduler },
+    })
+    this.runner.subscribe((event) => {
+      if (event.type === 'state' && event.run.kind === 'flow' && event.run.parentId === null) {
+        deps.logger.debug('flow run', {
+          id: event.run.id,
+          flow: event.run.name,
+          state: event.run.state,
+        })
+      }
     })
   }
 
-  start(): void {
-    this.runner.start()
+  /**
+   * Opens the store, recovers runs a previous process left behind (at once when this process is
+   * the store's only user; otherwise by heartbeat age), then starts scheduling and running.
+   */
+  static async start(deps: FlowServiceDeps): Promise<FlowService> {
+    const service = new FlowService(deps, openFlowQueue(deps.config, deps.backend, deps.logger))
+    if (service.queue.exclusive) {
+      const recovery = new Runner({
+        store: service.store,
+        flows: service.flows,
+        staleAfterMs: 0,
+        scheduler: false,
+        id: service.runner.id,
+      })
+      const recovered = await recovery.recover()
+      if (recovered > 0) deps.logger.info('flows: recovered crashed runs', { recovered })
+    }
+    service.runner.start()
+    return service
   }
 
+  /** Live state, progress, log and artifact events of the runs this instance executes. */
   subscribe(listener: (event: FlowEvent) => void): () => void {
     return this.runner.subscribe(listener)
   }
 
-  /** Stops claiming, cancels runs in progress (they are retried per policy if the server dies instead). */
-  async stop(): Promise<void> {
-    await this.runner.stop({ cancel: true })
-    await this.executor.close()
+  /** Stops claiming, lets runs in progress finish for a grace period, cancels the rest, closes. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      const stopped = this.runner.stop()
+      let timer: NodeJS.Timeout | undefined
+      const graceOver = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), this.#stopGraceMs)
+      })
+      const outcome = await Promise.race([stopped.then(() => 'stopped' as const), graceOver])
+      clearTimeout(timer)
+      if (outcome === 'timeout') {
+        this.#logger.warn('flows: cancelling runs still in progress at shutdown', {
+          runs: this.runner.activeRunIds,
+        })
+        await this.runner.stop({ cancel: true })
+      }
+      await this.store.close()
+    })()
+    return this.#closing
   }
 }
