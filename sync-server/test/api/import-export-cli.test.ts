@@ -268,7 +268,9 @@ describe('loupe on a data dir', () => {
         images: 2,
         annotations: 2,
       })
-      expect(FileTree.fromZip(readFileSync(out)).paths()).toEqual(['instances_default.json'])
+      expect(FileTree.fromZip(readFileSync(out)).paths()).toEqual([
+        'annotations/instances_default.json',
+      ])
 
       const missing = await loupe([...args.slice(0, 2), 'nope', ...args.slice(3)])
       expect(missing).toMatchObject({

@@ -326,8 +326,8 @@ describe('POST /api/projects/:id/export', () => {
       json: { format: 'coco', jobIds: [jobId] },
     })
     expect(some.status).toBe(200)
-    // One top folder in a zip is stripped on reading (zips made by "compress folder").
-    expect(FileTree.fromZip(some.bytes).paths()).toEqual(['instances_default.json'])
+    // A dataset folder (annotations/) is kept even when it is the only top folder.
+    expect(FileTree.fromZip(some.bytes).paths()).toEqual(['annotations/instances_default.json'])
     for (const [body, message] of [
       [{ format: 'coco', jobIds: ['nope'] }, `no job "nope" in project ${project.id}`],
       [{ format: 'png' }, 'unknown format "png": expected one of coco, '],
