@@ -38,6 +38,8 @@ export interface RunnerOptions {
   random?: Random
   executor?: Executor
   files?: ArtifactFiles
+  /** Errors of a background pass (store down…); the pass is retried on the next period. */
+  onError?: (error: unknown) => void
   /** Run the deployment scheduler in this runner (default on, every 5 s); false to leave it out. */
   scheduler?: (SchedulerOptions & { intervalMs?: number }) | false
 }
@@ -70,6 +72,7 @@ export class Runner {
   >
   readonly #scheduler: (SchedulerOptions & { intervalMs?: number }) | false
   readonly #random: Random
+  readonly #onError: (error: unknown) => void
   readonly #active = new Map<string, ActiveRun>()
   readonly #listeners = new Set<(event: FlowEvent) => void>()
   #nextScheduleAt = -Infinity
@@ -77,7 +80,7 @@ export class Runner {
   #claimAgain = false
   #running = false
   readonly #timers = new Map<string, () => void>()
-  #ticking: Promise<unknown> = Promise.resolve()
+  readonly #inflight = new Set<Promise<unknown>>()
 
   constructor(options: RunnerOptions) {
     this.id = options.id ?? `runner-${newId()}`
@@ -86,6 +89,7 @@ export class Runner {
     this.clock = options.clock ?? systemClock
     this.concurrency = options.concurrency ?? 4
     this.#random = options.random ?? Math.random
+    this.#onError = options.onError ?? (() => undefined)
     this.#o = {
       pollMs: options.pollMs ?? 500,
       heartbeatMs: options.heartbeatMs ?? 5_000,
@@ -274,6 +278,13 @@ export class Runner {
     }
   }
 
+  /** Keeps a loop's pass so stop() can wait for it; errors are left to the next pass. */
+  #track(work: Promise<unknown>): Promise<unknown> {
+    const settled = work.catch((error: unknown) => this.#onError(error))
+    this.#inflight.add(settled)
+    return settled.finally(() => this.#inflight.delete(settled))
+  }
+
   /** Starts polling, scheduling and heartbeating on the clock. */
   start(): void {
     if (this.#running) return
@@ -281,17 +292,15 @@ export class Runner {
     const loop = (name: string, ms: number, fn: () => Promise<unknown>) => {
       const arm = () => {
         const cancel = this.clock.setTimer(() => {
-          this.#ticking = fn()
-            .catch(() => undefined)
-            .finally(() => {
-              if (this.#running) arm()
-            })
+          this.#track(fn()).finally(() => {
+            if (this.#running) arm()
+          })
         }, ms)
         this.#timers.set(name, cancel)
       }
       arm()
     }
-    this.#ticking = this.tick().catch(() => undefined)
+    void this.#track(this.tick())
     loop('poll', this.#o.pollMs, () => this.tick())
     loop('heartbeat', this.#o.heartbeatMs, () => this.heartbeat())
   }
@@ -301,7 +310,7 @@ export class Runner {
     this.#running = false
     for (const cancel of this.#timers.values()) cancel()
     this.#timers.clear()
-    await this.#ticking
+    await Promise.all(this.#inflight)
     if (options.cancel) {
       for (const id of this.#active.keys()) await this.cancel(id)
     }
