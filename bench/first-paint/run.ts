@@ -5,6 +5,9 @@
 //   where   the same steps taken apart (open, read bytes, apply, model, paint);
 //   store   LocalDocumentStore (log compacted to one entry) + model + renderer;
 //   preview the stored plain shapes painted first; the document applied after that paint;
+//   zoomFitted / zoomOneToOne  the renderer's first paint of the preview at the fitted zoom
+//           (as the app draws it) and at 1:1 (a frame drawn before the camera is fitted);
+// (bench/first-paint/app.ts measures the whole app: page open to the first frame with shapes)
 // for a job stored as one update and as a 500-entry log (y-indexeddb keeps up to 500).
 //
 //   npx tsx bench/first-paint/run.ts [--shapes 10000] [--vertices 20] [--runs 3] [--canvas DIR]
@@ -153,8 +156,17 @@ async function main() {
       const store = await measure(page, runs, () =>
         page.evaluate(() => window.firstPaint.openStore(false)),
       )
+      // Does a first paint at the fitted zoom (many tiny shapes → one quad each) cost less?
+      const zoomFitted = await measure(page, runs, () =>
+        page.evaluate(() => window.firstPaint.paintAtZoom(true)),
+      )
+      const zoomOneToOne = await measure(page, runs, () =>
+        page.evaluate(() => window.firstPaint.paintAtZoom(false)),
+      )
       result[label] = {
         ...written,
+        zoomFitted,
+        zoomOneToOne,
         before,
         where,
         preview,

@@ -230,6 +230,39 @@ async function openPreview(readFirst: boolean) {
   }
 }
 
+/**
+ * The renderer's first paint of the stored preview at the fitted zoom (the whole 10,000 px image
+ * on screen: most shapes a few px, drawn as one quad each) or at 1:1 (what a frame drawn before
+ * the camera is fitted shows: the top-left corner, shapes at full detail).
+ */
+async function paintAtZoom(fitted: boolean) {
+  const shapes = ((await readShapeSnapshot(DB, 'img1')) ?? []).map(toRender)
+  const t0 = now()
+  const renderer = new Renderer(stage, { pixelRatio: 1, clamp: false })
+  const created = now()
+  const view = { width: stage.clientWidth, height: stage.clientHeight }
+  renderer.setCamera(
+    fitted ? fitToView({ width: SIZE, height: SIZE }, view) : { scale: 1, tx: 0, ty: 0 },
+  )
+  renderer.setShapes(shapes)
+  const built = now()
+  renderer.renderNow()
+  renderer.finish()
+  const painted = now()
+  const { chunksDrawn, chunksSkipped, smallShapes, indices } = renderer.stats.lastRedraw
+  renderer.destroy()
+  return {
+    contextMs: created - t0,
+    setShapesMs: built - created,
+    drawMs: painted - built,
+    paintMs: painted - t0,
+    chunksDrawn,
+    chunksSkipped,
+    smallShapes,
+    indices,
+  }
+}
+
 declare global {
   interface Window {
     firstPaint: {
@@ -238,7 +271,8 @@ declare global {
       breakdown: typeof breakdown
       openStore: typeof openStore
       openPreview: typeof openPreview
+      paintAtZoom: typeof paintAtZoom
     }
   }
 }
-window.firstPaint = { write, openYIndexeddb, breakdown, openStore, openPreview }
+window.firstPaint = { write, openYIndexeddb, breakdown, openStore, openPreview, paintAtZoom }

@@ -5,6 +5,7 @@ import { useJobDocument, useRoomStatus, useSession } from '../sync/hooks'
 import { Avatar } from '../sync/SyncIndicator'
 import type { Peer } from '../sync/status'
 import { JobEditor } from '../editor/JobEditor'
+import { markOpening, OPENING_MARKS } from '../editor/opening-marks'
 import { permissions } from './session'
 import { Shell } from './Shell'
 
@@ -35,6 +36,7 @@ export function JobRoute({
   const releaseHold = useRef<(() => void) | null>(null)
   useLayoutEffect(() => {
     if (!session) return
+    markOpening(OPENING_MARKS.jobOpen)
     const release = session.holdLoad()
     releaseHold.current = release
     return release

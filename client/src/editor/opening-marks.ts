@@ -4,6 +4,8 @@
 // pixels from `detail.canvas`).
 
 export const OPENING_MARKS = {
+  /** The job route has its job room (the stored copy is being read). */
+  jobOpen: 'loupe:job-open',
   /** The first frame that draws shapes of the opened job (detail.source: preview or document). */
   firstShapesFrame: 'loupe:first-shapes-frame',
   /** The first frame that draws the live document's shapes (the preview replaced). */

@@ -1,0 +1,236 @@
+// First paint of a big job in the real app: the real server (embedded storage) serving a client
+// build, a job of N polygons seeded on the server, opened once in Chromium (so the document and
+// its shape preview are in IndexedDB), then reloaded `runs` times per case. Times are from
+// navigation start (performance.timeOrigin). Prints one JSON line.
+//
+//   npx tsx bench/first-paint/app.ts [--shapes 10000] [--vertices 20] [--image 4000] [--runs 3]
+//                                    [--client DIR]   (another client build, e.g. an older commit)
+//
+// Cases: `preview` (the app as it is), `noPreview` (the same build with the preview switched off:
+// localStorage 'loupe.debug.shapePreview' = 'off'). The first frame with shapes is read from the
+// app's marks (client/src/editor/opening-marks.ts) and, for builds without them, from a frame
+// watcher: the first animation frame after the canvas drew a frame while the Objects panel
+// lists shapes (within one frame of the truth).
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import type { Page } from 'playwright-core'
+import type * as Y from 'yjs'
+import { JobDocument, Origin } from '@loupe/model'
+import { startServer } from '@loupe/sync-server'
+import { ADMIN_TOKEN, launchChromium } from '../../e2e/harness'
+import { scenePng } from '../../e2e/api'
+import { makePolygons } from '../canvas/page/scene'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const { values: args } = parseArgs({
+  options: {
+    shapes: { type: 'string', default: '10000' },
+    vertices: { type: 'string', default: '20' },
+    image: { type: 'string', default: '4000' },
+    runs: { type: 'string', default: '3' },
+    client: { type: 'string' },
+  },
+})
+
+const LABELS = ['#ff4d4f', '#40a9ff', '#73d13d', '#ffc53d', '#b37feb', '#36cfc9'].map(
+  (color, i) => ({ name: `label${i}`, color }),
+)
+
+async function api<T>(url: string, token: string, path: string, init: RequestInit = {}) {
+  const response = await fetch(`${url}/api${path}`, {
+    ...init,
+    headers: { Authorization: `Bearer ${token}`, ...init.headers },
+  })
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`)
+  return (await response.json()) as T
+}
+
+/** Watches frames (for builds without marks) and collects the app's opening marks. */
+function watchOpening() {
+  const w = window as unknown as { opening: Record<string, number> }
+  w.opening = {}
+  let frames = '0'
+  const tick = () => {
+    const canvas = document.querySelector<HTMLElement>('[data-testid="editor-canvas"]')
+    const listed = document.querySelectorAll('[data-testid="objects-panel"] li').length
+    const now = canvas?.dataset.frames ?? '0'
+    if (listed > 0 && now !== frames && w.opening.watchedDocumentFrame === undefined)
+      w.opening.watchedDocumentFrame = performance.now()
+    frames = now
+    if (w.opening.watchedDocumentFrame === undefined) requestAnimationFrame(tick)
+  }
+  requestAnimationFrame(tick)
+}
+
+async function openOnce(page: Page, marks: boolean) {
+  await page.reload()
+  await page.waitForFunction(
+    (marks) =>
+      marks
+        ? performance.getEntriesByName('loupe:document-shapes-frame').length > 0
+        : (window as unknown as { opening: Record<string, number> }).opening
+            .watchedDocumentFrame !== undefined,
+    marks,
+    { timeout: 120_000, polling: 100 },
+  )
+  return page.evaluate(() => {
+    const at = (name: string) => performance.getEntriesByName(name)[0]
+    const first = at('loupe:first-shapes-frame') as PerformanceMark | undefined
+    const r = (v: number | undefined) => (v === undefined ? undefined : Math.round(v))
+    const watched = (window as unknown as { opening: Record<string, number> }).opening
+    return {
+      jobOpenMs: r(at('loupe:job-open')?.startTime),
+      firstShapesFrameMs: r(first?.startTime),
+      firstShapesSource: (first?.detail as { source?: string } | undefined)?.source,
+      documentLoadedMs: r(at('loupe:job-document-loaded')?.startTime),
+      documentFrameMs: r(at('loupe:document-shapes-frame')?.startTime),
+      watchedDocumentFrameMs: r(watched.watchedDocumentFrame),
+    }
+  })
+}
+
+const median = (values: number[]) => {
+  const s = [...values].sort((a, b) => a - b)
+  return s[Math.floor(s.length / 2)]!
+}
+
+function summarize(results: Array<Record<string, number | string | undefined>>) {
+  const out: Record<string, number | string> = {}
+  for (const key of Object.keys(results[0]!)) {
+    const values = results.map((r) => r[key]).filter((v) => v !== undefined)
+    if (values.length === 0) continue
+    out[key] =
+      typeof values[0] === 'number' ? median(values as number[]) : [...new Set(values)].join('|')
+  }
+  return out
+}
+
+async function main() {
+  const shapes = Number(args.shapes)
+  const vertices = Number(args.vertices)
+  const size = Number(args.image)
+  const runs = Number(args.runs)
+  const dataDir = mkdtempSync(join(tmpdir(), 'loupe-first-paint-app-'))
+  const server = await startServer({
+    config: {
+      port: 0,
+      host: '127.0.0.1',
+      dataDir,
+      clientDir: resolve(args.client ?? 'dist/client'),
+      logLevel: 'warn',
+      secret: 'bench-secret-'.padEnd(32, 's'),
+      adminToken: ADMIN_TOKEN,
+    },
+  })
+  const browser = await launchChromium()
+  try {
+    const { id, token } = await api<{ id: string; token: string }>(
+      server.url,
+      ADMIN_TOKEN,
+      '/projects',
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'first paint', labels: LABELS }),
+      },
+    )
+    const { labels } = await api<{ labels: Array<{ id: string }> }>(
+      server.url,
+      token,
+      `/projects/${id}`,
+    )
+    const form = new FormData()
+    const png = scenePng(size, size)
+    form.append('files', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'big.png')
+    const { images } = await api<{ images: Array<{ id: string; jobId: string }> }>(
+      server.url,
+      token,
+      `/projects/${id}/images`,
+      { method: 'POST', body: form },
+    )
+    const image = images[0]!
+    const lookup = { getLabel: (labelId: string) => labels.find((l) => l.id === labelId) as never }
+    const room = `job/${id}/${image.jobId}`
+    await server.relay.change(room, (doc: Y.Doc) => {
+      const job = JobDocument.create(doc, { projectId: id, jobId: image.jobId }, lookup, {
+        origin: Origin.server,
+        userId: 'seed',
+      })
+      const polygons = makePolygons(shapes, vertices, size, size)
+      doc.transact(() => {
+        polygons.forEach((p, i) =>
+          job.addShape({
+            imageId: image.id,
+            labelId: labels[i % labels.length]!.id,
+            type: 'polygon',
+            points: p.points.map((v) => Math.round(v * 10) / 10),
+            zOrder: i,
+            source: 'import',
+          }),
+        )
+      })
+    })
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+    const page = await context.newPage()
+    page.on('pageerror', (e) => console.error('page error:', e.message))
+    // tsx names nested functions with a `__name` helper that the page lacks
+    await context.addInitScript({ content: 'window.__name = (f) => f' })
+    await context.addInitScript(watchOpening)
+    await page.goto(`${server.url}/?token=${token}#/project/${id}/job/${image.jobId}`)
+    // The first open downloads the job; its shape preview is written when the page is idle.
+    await page.waitForFunction(
+      async ({ name, key, n }) => {
+        const db = await new Promise<IDBDatabase>((ok, fail) => {
+          const req = indexedDB.open(name)
+          req.onsuccess = () => ok(req.result)
+          req.onerror = () => fail(req.error)
+        })
+        const value = await new Promise<{ ids?: string[] } | undefined>((ok) => {
+          const req = db.transaction('custom').objectStore('custom').get(key)
+          req.onsuccess = () => ok(req.result as { ids?: string[] } | undefined)
+          req.onerror = () => ok(undefined)
+        })
+        db.close()
+        return value?.ids?.length === n
+      },
+      { name: `loupe:${room}`, key: `shapes/${image.id}`, n: shapes },
+      { timeout: 300_000, polling: 1000 },
+    )
+    const marks = await page.evaluate(() => performance.getEntriesByName('loupe:job-open').length)
+    const result: Record<string, unknown> = {
+      bench: 'first-paint-app',
+      case: 'reload a job page (job in IndexedDB) to its first frame with shapes',
+      shapes,
+      vertices,
+      image: `${size}x${size}`,
+      runs,
+      client: args.client ?? 'dist/client',
+      goal: 'firstShapesFrameMs <= 300 (from navigation start)',
+    }
+    for (const mode of marks > 0 ? ['preview', 'noPreview'] : ['build']) {
+      await page.evaluate(
+        (off) =>
+          off
+            ? localStorage.setItem('loupe.debug.shapePreview', 'off')
+            : localStorage.removeItem('loupe.debug.shapePreview'),
+        mode === 'noPreview',
+      )
+      const results = []
+      for (let i = 0; i < runs; i++) results.push(await openOnce(page, marks > 0))
+      result[mode] = summarize(results)
+    }
+    console.log(JSON.stringify(result))
+  } finally {
+    await browser.close()
+    await server.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e)
+  process.exit(1)
+})
