@@ -3,8 +3,10 @@ import type { EditorController } from './controller'
 import { runAction } from './actions'
 import type { ToolId } from './tools'
 import { Icon } from './icons'
+import { SamBridge } from '../sam/SamBridge'
+import { SmartToolOptions } from '../sam/SmartToolOptions'
 
-const TOOLS: Array<{ id: ToolId | 'sam'; name: string }> = [
+const TOOLS: Array<{ id: ToolId; name: string }> = [
   { id: 'select', name: 'Select' },
   { id: 'rectangle', name: 'Box' },
   { id: 'polygon', name: 'Polygon' },
@@ -14,6 +16,8 @@ const TOOLS: Array<{ id: ToolId | 'sam'; name: string }> = [
   { id: 'mask', name: 'Mask brush' },
   { id: 'eraser', name: 'Mask eraser' },
   { id: 'sam', name: 'SAM' },
+  { id: 'wand', name: 'Magic wand' },
+  { id: 'scissors', name: 'Scissors' },
 ]
 
 /** Tool buttons, undo/redo, fit and help; every tooltip comes from the key map. */
@@ -24,11 +28,8 @@ export function Toolbar({ controller }: { controller: EditorController }) {
   return (
     <div className="ed-toolbar" role="toolbar" aria-label="Tools">
       {TOOLS.map((t) => {
-        const sam = t.id === 'sam'
-        const disabled = sam || (readOnly && t.id !== 'select')
-        const tip =
-          controller.keys.tooltip(`tool.${t.id}`) +
-          (readOnly && !sam && t.id !== 'select' ? ' — view only' : '')
+        const disabled = readOnly && t.id !== 'select'
+        const tip = controller.keys.tooltip(`tool.${t.id}`) + (disabled ? ' — view only' : '')
         return (
           <button
             key={t.id}
@@ -61,6 +62,8 @@ export function Toolbar({ controller }: { controller: EditorController }) {
           <span>{controller.brushSize}px</span>
         </label>
       )}
+      <SmartToolOptions controller={controller} />
+      <SamBridge controller={controller} />
       <span className="ed-spacer" />
       <ActionButton
         controller={controller}

@@ -4,6 +4,7 @@
 import { Origin, type ShapeRecord } from '@loupe/model'
 import type { EditorController } from './controller'
 import { TOOL_IDS, type ToolId } from './tools'
+import { SamTool } from './tools/sam'
 
 export function runAction(editor: EditorController, id: string): void {
   if (id.startsWith('tool.')) {
@@ -56,6 +57,14 @@ export function runAction(editor: EditorController, id: string): void {
       return reorder(editor, -1)
     case 'edit.cancel':
       return editor.cancel()
+    case 'edit.accept':
+      editor.currentTool.accept()
+      return
+    case 'sam.candidate': {
+      const tool = editor.currentTool
+      if (tool instanceof SamTool) tool.nextCandidate()
+      return
+    }
     case 'edit.undo':
       editor.currentTool.reset()
       editor.write(() => editor.undo.undo())

@@ -10,6 +10,8 @@ const PATHS: Record<string, string> = {
   mask: 'M4 20c2 0 4-1 4-3s2-3 3-3 3 1 3 3M14 14l6-10-2-1-7 9',
   eraser: 'M8 20h12M4 16l9-9 6 6-7 7H8z',
   sam: 'M12 3v4M12 17v4M3 12h4M17 12h4M6 6l2 2M16 16l2 2M6 18l2-2M16 8l2-2',
+  wand: 'M4 20L15 9M17 3v3M20 6h-3M21 10l-2 1M13 4l1 2M15 9l2 2',
+  scissors: 'M6 7a2.5 2.5 0 100-.01M6 17a2.5 2.5 0 100-.01M8 8l12 9M8 16l12-9',
   undo: 'M9 14L4 9l5-5M4 9h10a6 6 0 010 12h-3',
   redo: 'M15 14l5-5-5-5M20 9H10a6 6 0 000 12h3',
   fit: 'M4 9V4h5M15 4h5v5M20 15v5h-5M9 20H4v-5',

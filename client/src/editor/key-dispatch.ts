@@ -18,6 +18,8 @@ export function dispatchKey(editor: EditorController, e: KeyLike): boolean {
     editor.showError(binding.disabled)
     return true
   }
+  // Enter with nothing to keep stays the browser's (a focused button is pressed).
+  if (binding.id === 'edit.accept') return editor.currentTool.accept()
   runAction(editor, binding.id)
   return true
 }

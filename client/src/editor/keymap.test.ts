@@ -46,7 +46,10 @@ describe('key map', () => {
     for (const [k, id] of Object.entries(expected)) {
       expect(KEYMAP.find((b) => b.keys.includes(k))?.id, k).toBe(id)
     }
-    expect(KEYMAP.find((b) => b.id === 'tool.sam')?.disabled).toMatch(/coming soon/)
+    expect(KEYMAP.find((b) => b.id === 'tool.sam')?.disabled).toBeUndefined()
+    expect(KEYMAP.find((b) => b.keys.includes('w'))?.id).toBe('tool.wand')
+    expect(KEYMAP.find((b) => b.keys.includes('i'))?.id).toBe('tool.scissors')
+    expect(KEYMAP.find((b) => b.keys.includes('enter'))?.id).toBe('edit.accept')
   })
 
   it('matches events: Shift in symbols, Ctrl or ⌘ as mod, Ctrl+Y only with Ctrl', () => {
@@ -63,7 +66,7 @@ describe('key map', () => {
 
   it('feeds tooltips with the keys', () => {
     expect(tooltipFor('tool.rectangle')).toBe('Box (R)')
-    expect(tooltipFor('tool.sam')).toMatch(/coming soon \(S\)/)
+    expect(tooltipFor('tool.sam')).toBe('Segment Anything (S)')
     expect(formatKey('mod+shift+z', false)).toBe('Ctrl+Shift+Z')
     expect(formatKey('mod+shift+z', true)).toBe('⌘⇧Z')
   })

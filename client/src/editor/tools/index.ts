@@ -4,7 +4,10 @@ import type { EditorController } from '../controller'
 import { createBoxTool } from './rectangle'
 import { createMaskTool } from './mask'
 import { createPointListTool } from './polygon'
+import { createSamTool } from './sam'
+import { createScissorsTool } from './scissors'
 import { createSelectTool } from './select'
+import { createWandTool } from './wand'
 import type { Tool } from './state-node'
 
 export const TOOL_IDS = [
@@ -16,6 +19,9 @@ export const TOOL_IDS = [
   'ellipse',
   'mask',
   'eraser',
+  'sam',
+  'wand',
+  'scissors',
 ] as const
 export type ToolId = (typeof TOOL_IDS)[number]
 
@@ -27,6 +33,9 @@ export const DRAWING_TOOLS: readonly ToolId[] = [
   'points',
   'ellipse',
   'mask',
+  'sam',
+  'wand',
+  'scissors',
 ]
 
 export function createTool(id: ToolId, editor: EditorController): Tool {
@@ -43,5 +52,11 @@ export function createTool(id: ToolId, editor: EditorController): Tool {
     case 'mask':
     case 'eraser':
       return createMaskTool(id, editor)
+    case 'sam':
+      return createSamTool(editor)
+    case 'wand':
+      return createWandTool(editor)
+    case 'scissors':
+      return createScissorsTool(editor)
   }
 }

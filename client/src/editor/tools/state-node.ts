@@ -25,6 +25,10 @@ export abstract class StateNode {
   onCancel(): boolean {
     return false
   }
+  /** Enter (`edit.accept`): keeps a suggestion (SAM, wand, scissors). Returns whether it did. */
+  onAccept(): boolean {
+    return false
+  }
 }
 
 type StateClass = new (tool: Tool, editor: EditorController) => StateNode
@@ -86,5 +90,8 @@ export class Tool {
   }
   cancel(): boolean {
     return this.active.onCancel()
+  }
+  accept(): boolean {
+    return this.active.onAccept()
   }
 }
