@@ -1,5 +1,6 @@
 /**
- * `tsx bench/flows/run.ts [--tasks 1000] [--deployments 1000] [--seconds 20] [--aligned]`
+ * `tsx bench/flows/run.ts [--tasks 1000] [--deployments 1000] [--seconds 20] [--aligned]
+ *   [--store sqlite|memory]` (the store of the lateness case; sqlite by default)
  * stdout: one JSON line per case; progress on stderr.
  *
  * - task-overhead: a flow of N no-op tasks on MemoryFlowStore and on SqliteFlowStore (a real
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     deployments: { type: 'string' },
     seconds: { type: 'string' },
     aligned: { type: 'boolean' },
+    store: { type: 'string' },
   },
 })
 const TASKS = Number(values.tasks ?? 1000)
@@ -77,7 +79,11 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 async function scheduleLateness() {
-  const store = new SqliteFlowStore(openDatabase(join(dir, 'lateness.sqlite')))
+  const storeName = values.store === 'memory' ? 'memory' : 'sqlite'
+  const store: FlowStore =
+    storeName === 'memory'
+      ? new MemoryFlowStore()
+      : new SqliteFlowStore(openDatabase(join(dir, 'lateness.sqlite')))
   const tick = flow('tick', () => undefined)
   const flows = new FlowRegistry([tick])
   const schedulerOptions = { aheadRuns: 5, lateAfterMs: 5_000, intervalMs: 1_000 }
@@ -142,7 +148,7 @@ async function scheduleLateness() {
   console.log(
     JSON.stringify({
       case: 'schedule-lateness',
-      store: 'sqlite',
+      store: storeName,
       deployments: DEPLOYMENTS,
       intervalSeconds: 1,
       anchors: values.aligned ? 'aligned' : 'spread',

@@ -54,14 +54,14 @@ const RUNNING: readonly StateType[] = ['Running', 'Retrying']
 /**
  * Executes a claimed (Pending) top-level flow run once. It never sleeps for a retry: a failed
  * attempt with retries left is stored as AwaitingRetry with its next time, for any runner to
- * claim when due. Resolves with the run as it was left; never rejects for the flow's own errors.
+ * claim when due. Resolves when the run is left in a state; never rejects for the flow's own errors.
  */
 export async function executeFlowRun(
   engine: Engine,
   run: FlowRun,
   definition: FlowDefinition,
   outer: AbortSignalLike,
-): Promise<FlowRun> {
+): Promise<void> {
   const scope: Scope = {
     rootId: run.id,
     logs: new LogWriter(engine.store, engine.clock, run.id, (entry) =>
@@ -78,7 +78,6 @@ export async function executeFlowRun(
   } finally {
     await scope.logs.flush()
   }
-  return (await engine.store.getRun(run.id)) ?? run
 }
 
 /**

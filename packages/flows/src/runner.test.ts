@@ -32,9 +32,9 @@ describe('runner crash recovery', () => {
       staleAfterMs: STALE,
     })
     await dead.clock.advance(STALE - 2)
-    expect((await next.runner.tick()).recovered).toBe(0) // heartbeat not old enough yet
+    expect(await next.runner.recover()).toBe(0) // heartbeat not old enough yet
     await dead.clock.advance(2)
-    expect((await next.runner.tick()).recovered).toBe(1)
+    expect(await next.runner.recover()).toBe(1)
     expect(await dead.store.getRun(run.id)).toMatchObject({
       state: 'AwaitingRetry',
       scheduledAt: dead.clock.now() + 10_000,
@@ -67,10 +67,10 @@ describe('runner crash recovery', () => {
     for (let i = 0; i < 10; i++) {
       await a.clock.advance(10_000)
       await a.runner.heartbeat()
-      expect((await b.runner.tick()).recovered).toBe(0)
+      expect(await b.runner.recover()).toBe(0)
     }
     await a.clock.advance(STALE + 1)
-    expect((await b.runner.tick()).recovered).toBe(1)
+    expect(await b.runner.recover()).toBe(1)
     expect((await a.store.getRun(run.id))?.state).toBe('Crashed')
     await a.clock.advance(60_000)
     await b.runner.tick()

@@ -52,7 +52,7 @@ export interface TickResult {
 
 interface ActiveRun {
   controller: AbortControllerLike
-  done: Promise<FlowRun>
+  done: Promise<void>
 }
 
 /**
@@ -76,6 +76,7 @@ export class Runner {
   readonly #active = new Map<string, ActiveRun>()
   readonly #listeners = new Set<(event: FlowEvent) => void>()
   #nextScheduleAt = -Infinity
+  #nextRecoverAt = -Infinity
   #claiming: Promise<number> | null = null
   #claimAgain = false
   #running = false
@@ -142,7 +143,12 @@ export class Runner {
   /** One pass: recover crashed runs, run the scheduler when due, claim and start due runs. */
   async tick(): Promise<TickResult> {
     const now = this.clock.now()
-    const recovered = await this.recover()
+    // Crash detection works on heartbeat age: looking once per heartbeat period is enough.
+    let recovered = 0
+    if (now >= this.#nextRecoverAt) {
+      this.#nextRecoverAt = now + Math.min(this.#o.heartbeatMs, this.#o.staleAfterMs)
+      recovered = await this.recover()
+    }
     let scheduled: ScheduleTickResult | null = null
     if (this.#scheduler && now >= this.#nextScheduleAt) {
       this.#nextScheduleAt = now + (this.#scheduler.intervalMs ?? 5_000)

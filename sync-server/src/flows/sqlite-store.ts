@@ -358,7 +358,19 @@ export class SqliteFlowStore implements FlowStore {
   }
 
   #write(run: FlowRun, at: number, by: string | null): void {
-    this.#s.updateRun.run(runParams(run))
+    this.#s.updateRun.run({
+      id: run.id,
+      state: run.state,
+      state_message: run.stateMessage,
+      scheduled_at: run.scheduledAt,
+      started_at: run.startedAt,
+      ended_at: run.endedAt,
+      attempt: run.attempt,
+      claimed_by: run.claimedBy,
+      heartbeat_at: run.heartbeatAt,
+      result: run.result,
+      error: run.error,
+    })
     this.#s.insertState.run(run.id, run.id, run.state, at, run.stateMessage, by)
   }
 
@@ -399,7 +411,9 @@ export class SqliteFlowStore implements FlowStore {
     eq('kind', filter.kind)
     eq('name', filter.name)
     eq('deployment_id', filter.deploymentId)
-    eq('parent_id', filter.parentId)
+    if (filter.parentId === null)
+      where.push('parent_id IS NULL') // literal: matches the partial index
+    else eq('parent_id', filter.parentId)
     eq('root_id', filter.rootId)
     if (filter.scheduledBefore !== undefined) {
       where.push('scheduled_at <= ?')
