@@ -39,6 +39,13 @@ export interface LoupeConfig {
   redisPrefix: string
   /** Content-addressed blob folder (`LOUPE_BLOB_DIR`, default `<data dir>/blobs`); shared in a cluster. */
   blobDir: string
+  /** Flow runs executed at once by this instance (`LOUPE_FLOW_CONCURRENCY`, default 2). */
+  flowConcurrency: number
+  /**
+   * Files of flow runs (exports, backups, reports): `LOUPE_ARTIFACT_DIR`, default
+   * `<data dir>/artifacts`; shared between the instances of a cluster like the blob folder.
+   */
+  artifactDir: string
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
@@ -128,5 +135,11 @@ export function loadConfig(
     redisUrl: overrides.redisUrl ?? (env.REDIS_URL || null),
     redisPrefix: overrides.redisPrefix ?? (env.LOUPE_REDIS_PREFIX || 'loupe:'),
     blobDir: resolve(overrides.blobDir ?? (env.LOUPE_BLOB_DIR || join(dataDir, 'blobs'))),
+    flowConcurrency:
+      overrides.flowConcurrency ??
+      Math.max(1, positiveInt('LOUPE_FLOW_CONCURRENCY', env.LOUPE_FLOW_CONCURRENCY, 2)),
+    artifactDir: resolve(
+      overrides.artifactDir ?? (env.LOUPE_ARTIFACT_DIR || join(dataDir, 'artifacts')),
+    ),
   }
 }

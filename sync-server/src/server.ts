@@ -11,6 +11,8 @@ import { openBackend } from './cluster/backend'
 import type { Backend } from './cluster/backend'
 import { Relay } from './relay'
 import { createApp } from './http/app'
+import { FlowService } from './flows/service'
+import type { FlowServiceOptions } from './flows/service'
 
 export interface LoupeServer {
   config: LoupeConfig
@@ -22,6 +24,8 @@ export interface LoupeServer {
   logger: Logger
   /** Storage and fan-out of this instance (embedded, PostgreSQL, or cluster mode). */
   backend: Backend
+  /** Flow runs, deployments and their runner (DESIGN.md §6). */
+  flows: FlowService
   /** Stops accepting, flushes every room to storage, closes sockets and storage. */
   close(): Promise<void>
 }
@@ -31,6 +35,8 @@ export interface StartOptions {
   config?: Partial<LoupeConfig>
   /** Receives every log record (tests assert on rejections with it). */
   logSink?: (record: LogRecord) => void
+  /** Flow service tuning (tests: shorter timings, extra flows). */
+  flows?: FlowServiceOptions
 }
 
 /**
@@ -52,7 +58,15 @@ export async function startServer(options: StartOptions = {}): Promise<LoupeServ
     settings: config.relay,
     cluster: backend.cluster,
   })
+  const flows = await FlowService.start({
+    config,
+    backend,
+    rooms: relay,
+    logger,
+    options: options.flows,
+  })
   const app = createApp({
+    flows,
     config,
     tokens,
     meta,
@@ -75,6 +89,7 @@ export async function startServer(options: StartOptions = {}): Promise<LoupeServ
   let closing: Promise<void> | null = null
   const close = () => {
     closing ??= (async () => {
+      await flows.close()
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
       await relay.close()
       const http = server as HttpServer
@@ -86,5 +101,5 @@ export async function startServer(options: StartOptions = {}): Promise<LoupeServ
     })()
     return closing
   }
-  return { config, url, port, tokens, relay, logger, backend, close }
+  return { config, url, port, tokens, relay, logger, backend, flows, close }
 }

@@ -7,6 +7,7 @@ import type { Logger } from '../logger'
 import type { RoomAccess } from '../relay/room-access'
 import { openDatabase } from '../storage/sqlite'
 import { DirArtifactFiles } from './artifact-files'
+import { WorkerThreadExecutor } from './executor'
 import { builtinFlows } from './builtin'
 import { SqliteFlowStore } from './sqlite-store'
 
@@ -68,6 +69,7 @@ export class FlowService {
   readonly queue: FlowQueue
   readonly #logger: Logger
   readonly #stopGraceMs: number
+  readonly #executor = new WorkerThreadExecutor()
   #closing: Promise<void> | null = null
 
   private constructor(deps: FlowServiceDeps, queue: FlowQueue) {
@@ -78,14 +80,17 @@ export class FlowService {
     this.#stopGraceMs = o.stopGraceMs ?? 5_000
     this.files = new DirArtifactFiles(deps.config.artifactDir)
     this.flows = new FlowRegistry([
-      ...builtinFlows({
-        rooms: deps.rooms,
-        blobs: deps.backend.blobs,
-        meta: deps.backend.meta,
-        files: this.files,
-        store: this.store,
-        logger: deps.logger,
-      }),
+      ...builtinFlows(
+        {
+          rooms: deps.rooms,
+          blobs: deps.backend.blobs,
+          meta: deps.backend.meta,
+          files: this.files,
+          store: this.store,
+          logger: deps.logger,
+        },
+        deps.config.artifactDir,
+      ),
       ...(o.extraFlows ?? []),
     ])
     this.runner = new Runner({
@@ -94,6 +99,8 @@ export class FlowService {
       concurrency: deps.config.flowConcurrency,
       id: `runner-${deps.backend.instance}`,
       files: this.files,
+      // Isolated tasks (`task(fn, { entry })`) run in worker threads a timeout or cancel terminates.
+      executor: this.#executor,
       pollMs: o.pollMs ?? 250,
       heartbeatMs: o.heartbeatMs ?? 5_000,
       staleAfterMs: o.staleAfterMs ?? 30_000,
@@ -152,6 +159,7 @@ export class FlowService {
         })
         await this.runner.stop({ cancel: true })
       }
+      await this.#executor.close()
       await this.store.close()
     })()
     return this.#closing

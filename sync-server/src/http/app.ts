@@ -2,12 +2,14 @@ import { Hono } from 'hono'
 import type { TokenService } from '../auth/tokens'
 import type { ReadinessCheck } from '../cluster/backend'
 import type { LoupeConfig } from '../config'
+import type { FlowService } from '../flows/service'
 import type { Logger } from '../logger'
 import type { RoomAccess } from '../relay/room-access'
 import type { BlobStore, MetaStore } from '../storage/types'
 import { blobRoutes } from './blobs'
 import type { ApiEnv } from './env'
 import { ApiError, ApiErrorCode, errorHandler } from './errors'
+import { flowRoutes } from './flows'
 import { readinessRoutes } from './health'
 import { imageRoutes } from './images'
 import { importExportRoutes } from './import-export'
@@ -26,6 +28,8 @@ export interface AppDeps {
   logger: Logger
   /** What `GET /api/ready` checks (the database, Redis in cluster mode); none: always ready. */
   readiness?: readonly ReadinessCheck[]
+  /** Flow runs and deployments; without it the flow routes answer 503. */
+  flows?: FlowService
 }
 
 /** The HTTP side of the server: REST API under `/api`, the built client everywhere else. */
@@ -47,6 +51,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api', imageRoutes(deps))
   app.route('/api', blobRoutes(deps))
   app.route('/api', importExportRoutes(deps))
+  app.route('/api', flowRoutes(deps))
   // Upgrades never reach Hono (the relay takes them from the HTTP server); a plain GET does.
   app.get('/sync/:room{.+}', () => {
     throw new ApiError(

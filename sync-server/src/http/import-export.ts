@@ -26,6 +26,7 @@ import type { ApiEnv } from './env'
 import { ApiError, ApiErrorCode } from './errors'
 import { MAX_UPLOAD_REQUEST_BYTES } from './images'
 import { MultipartError, multipartBoundary, readMultipart } from './multipart'
+import { runView } from './flow-views'
 import { authorizeProject } from './project-access'
 
 /**
@@ -271,11 +272,25 @@ function asApiError(error: unknown): unknown {
   return error
 }
 
+/** 400 naming the jobs a project does not have. */
+async function requireJobs(rooms: RoomAccess, projectId: string, jobIds: readonly string[]) {
+  const project = ProjectDocument.open(await snapshot(rooms, projectRoom(projectId)))
+  const unknown = jobIds.filter((id) => !project.getJob(id))
+  if (unknown.length > 0) {
+    throw new ApiError(
+      400,
+      ApiErrorCode.badRequest,
+      `no job ${unknown.map((id) => JSON.stringify(id)).join(', ')} in project ${projectId}`,
+    )
+  }
+}
+
 /**
  * `POST /api/projects/:id/import` (manager: labels and images change, not just annotations):
  * multipart with an optional field `format` and one file (a zip, or a single JSON/XML file).
  * `POST /api/projects/:id/export` (viewer: a read of what the token can already read): JSON
- * `{ format, jobIds?, includeImages? }` → the zip, with the report in `X-Loupe-Export-Report`.
+ * `{ format, jobIds?, includeImages? }` → 202 `{ run }`, an `export` flow run (DESIGN.md §4);
+ * its file artifact is the zip, its `report` artifact the export report (and `result.report`).
  */
 export function importExportRoutes(deps: AppDeps): Hono<ApiEnv> {
   const { meta, tokens } = deps
@@ -319,13 +334,16 @@ export function importExportRoutes(deps: AppDeps): Hono<ApiEnv> {
   routes.post('/projects/:id/export', auth, async (c) => {
     const project = await authorizeProject(meta, c.get('principal'), c.req.param('id'), 'viewer')
     const body = await readJsonBody(c, ExportBody)
-    const result = await exportDataset(storage, project.id, body)
-    return c.body(result.bytes as Uint8Array<ArrayBuffer>, 200, {
-      'Content-Type': 'application/zip',
-      'Content-Length': String(result.bytes.byteLength),
-      'Content-Disposition': `attachment; filename="${result.fileName}"`,
-      'X-Loupe-Export-Report': encodeURIComponent(JSON.stringify(result.report)),
+    formatById(body.format)
+    if (body.jobIds) await requireJobs(deps.rooms, project.id, body.jobIds)
+    const flows = deps.flows
+    if (!flows) throw new ApiError(503, 'flows_unavailable', 'flows are not running on this server')
+    const { run } = await flows.runner.submit(flows.flows.require('export'), {
+      projectId: project.id,
+      ...body,
     })
+    void flows.runner.claim().catch(() => undefined)
+    return c.json({ run: runView(run) }, 202, { Location: `/api/flow-runs/${run.id}` })
   })
 
   return routes

@@ -1,3 +1,4 @@
+import { flowPaths, flowSchemas, runEnvelope } from './openapi-flows'
 import { SERVER_VERSION } from './version'
 
 const json = (schema: object) => ({ 'application/json': { schema } })
@@ -279,11 +280,13 @@ export const openApiDocument = {
     },
     '/api/projects/{id}/export': {
       post: {
-        summary: 'Export the project (or some jobs) in a format, as a zip (viewer)',
+        summary:
+          'Export the project (or some jobs) in a format: starts an `export` flow run (viewer)',
         description:
-          'Answers with the zip itself for now (a flow run once flows land). The export report ' +
-          '(what the format cannot hold: `{ format, images, annotations, entries, warnings }`) ' +
-          'comes URI-encoded JSON in the header `X-Loupe-Export-Report`.',
+          'Answers 202 with the run (`Location: /api/flow-runs/{runId}`). Follow it with ' +
+          '`GET /api/flow-runs/{runId}` or its `/events`; once `Completed`, ' +
+          '`GET /api/flow-runs/{runId}/artifact` is the zip, the `report` artifact the export ' +
+          'report (what the format cannot hold), also in the run’s `result.report`.',
         parameters: [projectId],
         requestBody: {
           required: true,
@@ -299,26 +302,14 @@ export const openApiDocument = {
           }),
         },
         responses: {
-          '200': {
-            description: 'The zip (`Content-Disposition: attachment`)',
-            headers: {
-              'X-Loupe-Export-Report': {
-                description: 'encodeURIComponent(JSON) of the export report',
-                schema: { type: 'string' },
-              },
-            },
-            content: {
-              'application/zip': {
-                schema: { type: 'string', contentMediaType: 'application/zip' },
-              },
-            },
-          },
+          '202': { description: 'The export run', content: json(runEnvelope) },
           '400': error('Invalid body, unknown format or unknown job'),
           ...AUTH_ERRORS,
           '404': error('No such project'),
         },
       },
     },
+    ...flowPaths,
     '/api/blobs/{sha256}': {
       get: {
         summary: 'Image bytes, for a token whose project holds the blob (admin: any)',
@@ -373,6 +364,7 @@ export const openApiDocument = {
       queryToken: { type: 'apiKey', in: 'query', name: 'token' },
     },
     schemas: {
+      ...flowSchemas,
       Error: {
         type: 'object',
         required: ['error'],

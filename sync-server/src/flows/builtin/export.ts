@@ -9,7 +9,7 @@ const formatIds = () => listFormats().map((format) => format.id)
 
 export const exportParameters = z.strictObject({
   projectId: projectIdSchema,
-  format: z.string().refine((id) => formatIds().includes(id), {
+  format: z.string().refine((id) => (formatIds() as string[]).includes(id), {
     error: () => `expected one of ${formatIds().join(', ')}`,
   }),
   jobIds: z.array(z.string()).max(100_000).optional(),

@@ -35,8 +35,7 @@ export interface SegmentMask {
 }
 
 export type ModelOutput =
-  | { kind: 'detection'; detections: Detection[] }
-  | { kind: 'segmentation'; masks: SegmentMask[] }
+  { kind: 'detection'; detections: Detection[] } | { kind: 'segmentation'; masks: SegmentMask[] }
 
 export class ModelSignatureError extends Error {
   override name = 'ModelSignatureError'
@@ -98,7 +97,12 @@ function boxesScores(outputs: readonly { name: string; tensor: Tensorish }[], o:
     const score = num(scores.tensor.data[i])
     if (!(score >= o.scoreThreshold)) continue
     out.push({
-      box: [num(b[4 * i]) * sx, num(b[4 * i + 1]) * sy, num(b[4 * i + 2]) * sx, num(b[4 * i + 3]) * sy],
+      box: [
+        num(b[4 * i]) * sx,
+        num(b[4 * i + 1]) * sy,
+        num(b[4 * i + 2]) * sx,
+        num(b[4 * i + 3]) * sy,
+      ],
       score,
       classIndex: classes ? Math.round(num(classes.tensor.data[i])) : 0,
     })
@@ -133,7 +137,11 @@ function yolo(tensor: Tensorish, o: DecodeOptions): Detection[] {
     const cy = at(1, i)
     const w = at(2, i)
     const h = at(3, i)
-    candidates.push({ box: [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], score: best, classIndex })
+    candidates.push({
+      box: [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2],
+      score: best,
+      classIndex,
+    })
   }
   return nms(candidates, o.iouThreshold).slice(0, o.maxDetections)
 }
