@@ -50,26 +50,57 @@ export async function importOverHttp(
   return (await response.json()) as ImportResult
 }
 
+interface RunBody {
+  id: string
+  state: string
+  error: string | null
+  stateMessage: string | null
+  result?: { report?: ExportResult['report']; fileName?: string } | null
+}
+
+const OVER = new Set(['Completed', 'Cached', 'Failed', 'Cancelled', 'Crashed'])
+
+/**
+ * Exports over the server: `POST /api/projects/:id/export` starts an `export` flow run; this polls
+ * the run until it is over, then downloads its file artifact (the zip).
+ */
 export async function exportOverHttp(
   server: { url: string; token: string },
   projectId: string,
   body: { format: string; jobIds?: string[]; includeImages: boolean },
+  options: { pollMs?: number; timeoutMs?: number } = {},
 ): Promise<ExportResult> {
-  const response = await send(
-    `${server.url}/api/projects/${encodeURIComponent(projectId)}/export`,
-    {
-      method: 'POST',
-      headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    },
-  )
-  if (!response.ok) throw await failure(response, 'export failed')
-  const bytes = new Uint8Array(await response.arrayBuffer())
-  const header = response.headers.get('x-loupe-export-report')
-  const report = header
-    ? (JSON.parse(decodeURIComponent(header)) as ExportResult['report'])
-    : undefined
-  if (!report) throw new CliError('export failed: the server sent no export report')
-  const disposition = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')
-  return { bytes, report, fileName: disposition?.[1] ?? `${projectId}-${body.format}.zip` }
+  const auth = { authorization: `Bearer ${server.token}` }
+  const started = await send(`${server.url}/api/projects/${encodeURIComponent(projectId)}/export`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  if (!started.ok) throw await failure(started, 'export failed')
+  let run = ((await started.json()) as { run: RunBody }).run
+  const runUrl = `${server.url}/api/flow-runs/${encodeURIComponent(run.id)}`
+  const deadline = Date.now() + (options.timeoutMs ?? 3_600_000)
+  while (!OVER.has(run.state)) {
+    if (Date.now() > deadline)
+      throw new CliError(`export failed: run ${run.id} is still ${run.state}`)
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 200))
+    const response = await send(runUrl, { headers: auth })
+    if (!response.ok) throw await failure(response, 'export failed')
+    run = (await response.json()) as RunBody
+  }
+  if (run.state !== 'Completed' && run.state !== 'Cached') {
+    const why = run.error ?? run.stateMessage ?? 'no reason given'
+    throw new CliError(`export failed: run ${run.id} ${run.state}: ${why}`)
+  }
+  const report = run.result?.report
+  if (!report) throw new CliError('export failed: the run has no export report')
+  const file = await send(`${runUrl}/artifact?key=export`, { headers: auth })
+  if (!file.ok) throw await failure(file, 'export failed')
+  const bytes = new Uint8Array(await file.arrayBuffer())
+  const disposition = /filename="([^"]+)"/.exec(file.headers.get('content-disposition') ?? '')
+  return {
+    bytes,
+    report,
+    fileName: disposition?.[1] ?? run.result?.fileName ?? `${projectId}-${body.format}.zip`,
+  }
 }

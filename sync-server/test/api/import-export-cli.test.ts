@@ -281,10 +281,19 @@ describe('loupe on a data dir', () => {
       // The server started again on the folder serves what the CLI wrote, image bytes included.
       server = await start()
       const restarted = { url: server.url } as TestServer
-      const res = await request(restarted, 'POST', `/api/projects/${project.id}/export`, {
+      const started = await request(restarted, 'POST', `/api/projects/${project.id}/export`, {
         token: project.token,
         json: { format: 'coco', includeImages: true },
       })
+      expect(started.status).toBe(202)
+      const runPath = `/api/flow-runs/${started.json.run.id}`
+      let state = started.json.run.state
+      while (state !== 'Completed' && state !== 'Failed') {
+        await new Promise((r) => setTimeout(r, 50))
+        state = (await request(restarted, 'GET', runPath, { token: project.token })).json.state
+      }
+      expect(state).toBe('Completed')
+      const res = await request(restarted, 'GET', `${runPath}/artifact`, { token: project.token })
       expect(res.status).toBe(200)
       const back = await coco.read(FileTree.fromZip(res.bytes))
       expect(back.images.map((i) => [i.name, i.annotations.length, i.data?.length])).toEqual([

@@ -284,17 +284,37 @@ describe('POST /api/projects/:id/import', () => {
   })
 })
 
-describe('POST /api/projects/:id/export', () => {
-  it('answers with the zip and the report; it reads back as the same annotations', async () => {
+/** Starts an export run, waits for it to complete, and downloads its file artifact. */
+async function exportRun(token: string, body: unknown) {
+  const started = await request(t, 'POST', `/api/projects/${project.id}/export`, {
+    token,
+    json: body,
+  })
+  expect(started.status, JSON.stringify(started.json)).toBe(202)
+  expect(started.json.run).toMatchObject({ flow: 'export', state: 'Scheduled' })
+  const id: string = started.json.run.id
+  expect(started.headers.get('location')).toBe(`/api/flow-runs/${id}`)
+  let run = started.json.run
+  for (let i = 0; i < 200 && run.state !== 'Completed' && run.state !== 'Failed'; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    run = (await request(t, 'GET', `/api/flow-runs/${id}`, { token })).json
+  }
+  expect(run.state, run.error).toBe('Completed')
+  const file = await request(t, 'GET', `/api/flow-runs/${id}/artifact`, { token })
+  expect(file.status).toBe(200)
+  return { run, file }
+}
+
+describe('POST /api/projects/:id/export (an export flow run)', () => {
+  it('runs to a zip artifact and a report; it reads back as the same annotations', async () => {
     const viewer = await share(t, project.id, project.token, 'viewer')
-    const res = await request(t, 'POST', `/api/projects/${project.id}/export`, {
-      token: viewer.token,
-      json: { format: 'coco', includeImages: true },
+    const { run, file: res } = await exportRun(viewer.token, {
+      format: 'coco',
+      includeImages: true,
     })
-    expect(res.status, new TextDecoder().decode(res.bytes)).toBe(200)
     expect(res.headers.get('content-type')).toBe('application/zip')
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="Birds-coco.zip"')
-    const report = JSON.parse(decodeURIComponent(res.headers.get('x-loupe-export-report')!))
+    const report = run.result.report
     expect(report).toMatchObject({ format: 'coco', images: 3, annotations: 4, warnings: [] })
     expect(report.entries).toContainEqual(expect.objectContaining({ what: 'label colors' }))
 
@@ -321,11 +341,7 @@ describe('POST /api/projects/:id/export', () => {
   })
 
   it('exports chosen jobs; unknown jobs, formats and bodies are 400s', async () => {
-    const some = await request(t, 'POST', `/api/projects/${project.id}/export`, {
-      token: project.token,
-      json: { format: 'coco', jobIds: [jobId] },
-    })
-    expect(some.status).toBe(200)
+    const { file: some } = await exportRun(project.token, { format: 'coco', jobIds: [jobId] })
     // A dataset folder (annotations/) is kept even when it is the only top folder.
     expect(FileTree.fromZip(some.bytes).paths()).toEqual(['annotations/instances_default.json'])
     for (const [body, message] of [
