@@ -6,6 +6,7 @@ import { Avatar } from '../sync/SyncIndicator'
 import type { Peer } from '../sync/status'
 import { JobEditor } from '../editor/JobEditor'
 import { markOpening, OPENING_MARKS } from '../editor/opening-marks'
+import { PREVIEW_HOLD_MS } from '../editor/use-shape-preview'
 import { permissions } from './session'
 import { Shell } from './Shell'
 
@@ -37,7 +38,7 @@ export function JobRoute({
   useLayoutEffect(() => {
     if (!session) return
     markOpening(OPENING_MARKS.jobOpen)
-    const release = session.holdLoad()
+    const release = session.holdLoad(PREVIEW_HOLD_MS)
     releaseHold.current = release
     return release
   }, [session])

@@ -8,6 +8,12 @@ import { ViewState } from './view-state'
 /** `localStorage['loupe.debug.shapePreview'] = 'off'` opens jobs without it (to compare). */
 export const PREVIEW_SWITCH = 'loupe.debug.shapePreview'
 
+/**
+ * How long the document load may wait for the preview's first frame. Painting 10,000 shapes
+ * takes about a second on software WebGL; past this, the document is loaded and drawn instead.
+ */
+export const PREVIEW_HOLD_MS = 3000
+
 function browserStorage(): Storage | null {
   try {
     return typeof localStorage === 'undefined' ? null : localStorage
@@ -34,19 +40,24 @@ export function useShapePreview(
     const storage = browserStorage()
     if (loaded || !imageId || storage?.getItem(PREVIEW_SWITCH) === 'off') return
     let cancelled = false
-    let release: (() => void) | null = null
+    // Longer than shapePreview's own hold; released with it.
+    const hold = session.holdLoad(PREVIEW_HOLD_MS)
+    let release = hold
     void session.shapePreview(imageId).then((result) => {
-      if (!result) return
-      release = result.painted
-      if (cancelled) return result.painted()
+      if (!result) return hold()
+      release = () => {
+        result.painted()
+        hold()
+      }
+      if (cancelled) return release()
       const hidden = new ViewState(`loupe.view.${jobId}`, storage).hidden
       const colorOf = (labelId: string) => project.getLabel(labelId)?.color ?? '#888888'
       const shapes = previewRenderShapes(result.shapes, colorOf, hidden)
-      setPreview({ imageId, shapes, onPainted: result.painted })
+      setPreview({ imageId, shapes, onPainted: release })
     })
     return () => {
       cancelled = true
-      release?.()
+      release()
     }
   }, [session, project, jobId, imageId, loaded])
   return preview

@@ -190,16 +190,17 @@ export class RoomSession {
   }
 
   /**
-   * Holds applying the stored document (at most 1 s) until the returned function is called: for
-   * a caller that will ask for a `shapePreview` as soon as it knows which image to show (e.g.
-   * once the project document names the job's images). Nothing to hold once loaded.
+   * Holds applying the stored document (at most `maxMs`) until the returned function is called:
+   * for a caller that will ask for a `shapePreview` as soon as it knows which image to show
+   * (e.g. once the project document names the job's images), or whose first paint of a preview
+   * takes longer than `shapePreview`'s own 1 s (software WebGL). Nothing to hold once loaded.
    */
-  holdLoad(): () => void {
+  holdLoad(maxMs = 1000): () => void {
     if (this.persistence.synced || this.#destroyed) return () => {}
     let release = () => {}
     const hold = new Promise<void>((resolve) => {
       release = resolve
-      setTimeout(resolve, 1000)
+      setTimeout(resolve, maxMs)
     })
     this.#previewHolds.add(hold)
     void hold.then(() => this.#previewHolds.delete(hold))
