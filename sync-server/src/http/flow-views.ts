@@ -1,5 +1,11 @@
 import { z } from 'zod'
-import { FlowError, ScheduleError, TERMINAL_STATES, encodeCursor } from '@loupe/flows'
+import {
+  FlowError,
+  ScheduleError,
+  TERMINAL_STATES,
+  encodeCursor,
+  occurrencesBetween,
+} from '@loupe/flows'
 import type {
   Artifact,
   Deployment,
@@ -152,6 +158,13 @@ function scheduleView(schedule: Schedule | null) {
   return { intervalSeconds: schedule.intervalSeconds, anchor: iso(schedule.anchor) }
 }
 
+/** The schedule's next time past what the scheduler already created (it plans an hour ahead). */
+function nextOccurrence(d: Deployment): number | null {
+  if (!d.schedule || d.paused) return null
+  const after = Math.max(Date.now(), d.scheduledThrough ?? 0)
+  return occurrencesBetween(d.schedule, after, after + 400 * 86_400_000, 1)[0] ?? null
+}
+
 export async function deploymentView(store: FlowStore, d: Deployment) {
   const next = await store.listRuns({
     deploymentId: d.id,
@@ -170,7 +183,7 @@ export async function deploymentView(store: FlowStore, d: Deployment) {
     missedRunPolicy: d.missedRunPolicy,
     createdAt: iso(d.createdAt),
     updatedAt: iso(d.updatedAt),
-    nextRunAt: iso(next.runs[0]?.scheduledAt ?? null),
+    nextRunAt: iso(next.runs[0]?.scheduledAt ?? nextOccurrence(d)),
   }
 }
 
