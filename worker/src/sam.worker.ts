@@ -14,8 +14,12 @@ import type { ImageInput, PageMessage } from './sam-protocol'
  */
 declare const self: DedicatedWorkerGlobalScope
 
-// Vite serves/emits onnxruntime's wasm as an asset; point onnxruntime at it.
-const { threads } = configureOrt({ wasmUrl: ortWasmUrl })
+/**
+ * Multithreaded onnxruntime (a cross-origin isolated page) starts its threads as workers of this
+ * very script, named `em-pthread…`: those are onnxruntime's, so none of the SAM worker's own
+ * set-up may run there (its `onmessage` would take the thread's messages and hang every load).
+ */
+const isOrtThread = self.name.startsWith('em-pthread')
 
 async function decodeImage(
   source: ImageInput['source'],
@@ -41,20 +45,25 @@ async function decodeImage(
 
 const post = (message: Parameters<typeof self.postMessage>[0]) => self.postMessage(message)
 
-const host = Promise.all([
-  openModelCache().catch(() => null),
-  openEmbeddingCache().catch(() => null),
-]).then(
-  ([modelCache, embeddings]) =>
-    new SamHost(post, {
-      createSession: createOrtSession,
-      modelCache,
-      embeddings,
-      decodeImage,
-      threads,
-    }),
-)
-
-self.onmessage = (event: MessageEvent<PageMessage>) => {
-  void host.then((h) => h.handle(event.data))
+function start(): void {
+  // Vite serves/emits onnxruntime's wasm as an asset; point onnxruntime at it.
+  const { threads } = configureOrt({ wasmUrl: ortWasmUrl })
+  const host = Promise.all([
+    openModelCache().catch(() => null),
+    openEmbeddingCache().catch(() => null),
+  ]).then(
+    ([modelCache, embeddings]) =>
+      new SamHost(post, {
+        createSession: createOrtSession,
+        modelCache,
+        embeddings,
+        decodeImage,
+        threads,
+      }),
+  )
+  self.onmessage = (event: MessageEvent<PageMessage>) => {
+    void host.then((h) => h.handle(event.data))
+  }
 }
+
+if (!isOrtThread) start()

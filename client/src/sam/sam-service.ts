@@ -15,6 +15,7 @@ import {
   type Progress,
 } from '../../../worker/src/sam-client'
 import { describeSamError } from './errors'
+import { keepRuntimeOffline } from './runtime-cache'
 
 export const SAM_MODEL_KEY = 'loupe.sam.model'
 export const SAM_SETTINGS_KEY = 'loupe.sam.settings'
@@ -189,6 +190,7 @@ export class SamService {
             },
           }
           this.storage?.setItem(SAM_MODEL_KEY, JSON.stringify(remembered))
+          void keepRuntimeOffline().catch(() => undefined)
           this.changed()
           return true
         },

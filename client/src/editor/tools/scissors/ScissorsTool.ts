@@ -16,6 +16,8 @@ export class ScissorsTool extends Tool {
   live: number[] | null = null
   private cursor: Point | null = null
   private busyWire = false
+  /** Segment searches still under way (closing waits for them). */
+  private waiting: Promise<void>[] = []
   private seq = 0
 
   get service(): SamService {
@@ -35,22 +37,31 @@ export class ScissorsTool extends Tool {
     if (!this.busyWire) void this.trace(image)
   }
 
-  /** A click: the path to here becomes a segment and the point a new anchor. */
-  async addAnchor(image: ImageRecord, at: Point): Promise<void> {
+  /**
+   * A click: the point becomes an anchor at once, joined by a straight segment until the
+   * live-wire path to it arrives.
+   */
+  addAnchor(image: ImageRecord, at: Point): void {
     const from = this.anchors[this.anchors.length - 1]
     if (!from) return
     const seq = this.seq
-    const path = await this.pathBetween(image, from, at)
-    if (seq !== this.seq) return
+    const index = this.segments.length
     this.anchors.push(at)
-    this.segments.push(path)
+    this.segments.push([from.x, from.y, at.x, at.y])
     this.live = null
     this.show(image)
+    const done = this.pathBetween(image, from, at).then((path) => {
+      if (seq !== this.seq || this.segments.length <= index) return
+      this.segments[index] = path
+      this.show(image)
+    })
+    this.waiting.push(done)
   }
 
   /** Drops the last anchor (Backspace); false when none is left. */
   removeAnchor(image: ImageRecord): boolean {
     if (this.anchors.length <= 1) return false
+    this.seq++
     this.anchors.pop()
     this.segments.pop()
     this.live = null
@@ -66,8 +77,9 @@ export class ScissorsTool extends Tool {
       this.editor.showError('Click at least two points around the object, then close.')
       return false
     }
-    const seq = ++this.seq
+    const seq = this.seq
     const back = await this.pathBetween(image, last, first)
+    await Promise.all(this.waiting)
     if (seq !== this.seq) return false
     const outline = [...this.joined(), ...back.slice(2, -2)]
     const polygon = simplifyPolygon(outline, Math.max(0.5, this.service.settings.tolerance))
@@ -83,6 +95,7 @@ export class ScissorsTool extends Tool {
     this.seq++
     this.anchors = []
     this.segments = []
+    this.waiting = []
     this.live = null
     this.cursor = null
     this.editor.setPreview(null)

@@ -48,7 +48,7 @@ export class Tracing extends StateNode {
       return
     }
     const at = pixelAt(e, image.width, image.height)
-    if (at) void this.scissors.addAnchor(image, at)
+    if (at) this.scissors.addAnchor(image, at)
   }
 
   override onKeyDown(e: ToolKey): boolean {

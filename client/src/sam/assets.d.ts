@@ -1,0 +1,5 @@
+// Vite's `?url` imports (onnxruntime's .wasm URL, see runtime-cache.ts).
+declare module '*?url' {
+  const url: string
+  export default url
+}
