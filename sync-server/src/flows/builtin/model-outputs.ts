@@ -112,8 +112,9 @@ function boxesScores(outputs: readonly { name: string; tensor: Tensorish }[], o:
 
 function yolo(tensor: Tensorish, o: DecodeOptions): Detection[] {
   const [, d1 = 0, d2 = 0] = tensor.dims
-  // [1, 4+C, N] (YOLOv8 export) unless the middle dimension is clearly the candidates.
-  const channelsFirst = d1 <= d2
+  // [1, 4+C, N] (YOLOv8 export) unless only the last dimension can hold 4 + C features, or the
+  // middle one is the larger (transposed exports: [1, 8400, 84]).
+  const channelsFirst = d2 < 5 || (d1 >= 5 && d1 <= d2)
   const features = channelsFirst ? d1 : d2
   const n = channelsFirst ? d2 : d1
   if (features < 5) {
