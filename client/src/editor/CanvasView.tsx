@@ -128,9 +128,11 @@ export function CanvasView({
     let spaceHeld = false
     let toolPointerId: number | null = null
     // Tools get the primary button only; navigation has the middle button, Space and touch pairs.
+    // SAM also takes the secondary button (a negative point), without the context menu.
+    const secondary = () => controller.toolId === 'sam'
     const down = (e: PointerEvent) => {
       if (
-        e.button !== 0 ||
+        (e.button !== 0 && !(e.button === 2 && secondary())) ||
         spaceHeld ||
         (toolPointerId !== null && e.pointerId !== toolPointerId)
       ) {
@@ -169,6 +171,9 @@ export function CanvasView({
       pointerup: up,
       pointercancel: up,
       pointerleave: leave,
+      contextmenu: (e) => {
+        if (secondary()) e.preventDefault()
+      },
     })
     const detachKeys = listen<WindowEventMap>(window, { keydown: key, keyup: key })
     return () => {

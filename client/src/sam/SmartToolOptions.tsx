@@ -36,7 +36,10 @@ export function SmartToolOptions({ controller }: { controller: EditorController 
         </div>
       )}
       {tool === 'wand' && (
-        <label className="ed-brush" title="How different a colour may be and still be filled">
+        <label
+          className="ed-brush sam-range"
+          title="How different a colour may be and still be filled"
+        >
           <span>Tolerance</span>
           <input
             type="range"
