@@ -1,6 +1,7 @@
 /**
  * `tsx bench/flows/run.ts [--tasks 1000] [--deployments 1000] [--seconds 20] [--aligned]
- *   [--store sqlite|memory]` (the store of the lateness case; sqlite by default)
+ *   [--store sqlite|memory] [--only tasks|lateness]` (--store: the lateness case's store, sqlite
+ *   by default)
  * stdout: one JSON line per case; progress on stderr.
  *
  * - task-overhead: a flow of N no-op tasks on MemoryFlowStore and on SqliteFlowStore (a real
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     seconds: { type: 'string' },
     aligned: { type: 'boolean' },
     store: { type: 'string' },
+    only: { type: 'string' },
   },
 })
 const TASKS = Number(values.tasks ?? 1000)
@@ -174,12 +176,14 @@ async function scheduleLateness() {
 
 try {
   let n = 0
-  await taskOverhead('memory', () => new MemoryFlowStore())
-  await taskOverhead(
-    'sqlite',
-    () => new SqliteFlowStore(openDatabase(join(dir, `tasks-${++n}.sqlite`))),
-  )
-  await scheduleLateness()
+  if (values.only !== 'lateness') {
+    await taskOverhead('memory', () => new MemoryFlowStore())
+    await taskOverhead(
+      'sqlite',
+      () => new SqliteFlowStore(openDatabase(join(dir, `tasks-${++n}.sqlite`))),
+    )
+  }
+  if (values.only !== 'tasks') await scheduleLateness()
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }
