@@ -1,6 +1,8 @@
 import type { ProjectDocument } from '@loupe/model'
 import { permissions } from '../app/session'
 import { Shell } from '../app/Shell'
+import { FlowsPanel } from '../flows/FlowsPanel'
+import { ServerExport } from '../flows/ServerExport'
 import { useProjectDocument, useSession } from '../sync/hooks'
 import { DatasetActions } from './DatasetActions'
 import { ImageUpload } from './ImageUpload'
@@ -65,6 +67,7 @@ function ProjectContent({ projectId, project }: { projectId: string; project: Pr
             project={project}
             canImport={can.annotate && !project.readOnly}
           />
+          <ServerExport projectId={projectId} />
           {can.manage && <ShareLinks projectId={projectId} />}
           <OfflineButton projectId={projectId} project={project} />
         </div>
@@ -75,6 +78,7 @@ function ProjectContent({ projectId, project }: { projectId: string; project: Pr
             <ImageUpload projectId={projectId} project={project} />
           )}
           <JobsList projectId={projectId} project={project} />
+          {can.manage && <FlowsPanel projectId={projectId} />}
         </div>
         <LabelsManager project={project} editable={can.manage && !project.readOnly} />
       </div>

@@ -9,9 +9,13 @@ const formatIds = () => listFormats().map((format) => format.id)
 
 export const exportParameters = z.strictObject({
   projectId: projectIdSchema,
-  format: z.string().refine((id) => (formatIds() as string[]).includes(id), {
-    error: () => `expected one of ${formatIds().join(', ')}`,
-  }),
+  format: z
+    .string()
+    .refine((id) => (formatIds() as string[]).includes(id), {
+      error: () => `expected one of ${formatIds().join(', ')}`,
+    })
+    // Listed in the JSON Schema of GET /api/flows, so clients can offer the choice.
+    .meta({ enum: formatIds() }),
   jobIds: z.array(z.string()).max(100_000).optional(),
   includeImages: z.boolean().optional(),
 })
