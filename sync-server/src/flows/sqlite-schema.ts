@@ -1,0 +1,167 @@
+import type { FlowRun, RunProgress, StateType } from '@loupe/flows'
+import type { MigrationStep } from '../storage/sqlite'
+
+/** Append-only: a released step is never edited or renamed (applied steps are recorded). */
+export const STEPS: readonly MigrationStep[] = [
+  {
+    name: '001-runs-deployments-logs-artifacts-leases-cache',
+    sql: `
+      CREATE TABLE flow_runs (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        parent_id TEXT,
+        root_id TEXT NOT NULL,
+        deployment_id TEXT,
+        idempotency_key TEXT UNIQUE,
+        parameters TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        state TEXT NOT NULL,
+        state_message TEXT,
+        state_seq INTEGER NOT NULL,
+        scheduled_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        started_at INTEGER,
+        ended_at INTEGER,
+        attempt INTEGER NOT NULL,
+        claimed_by TEXT,
+        heartbeat_at INTEGER,
+        result TEXT,
+        error TEXT,
+        progress TEXT
+      );
+      CREATE INDEX flow_runs_due ON flow_runs(state, scheduled_at) WHERE parent_id IS NULL;
+      CREATE INDEX flow_runs_order ON flow_runs(scheduled_at, id);
+      CREATE INDEX flow_runs_deployment ON flow_runs(deployment_id, state, scheduled_at);
+      CREATE INDEX flow_runs_root ON flow_runs(root_id);
+      CREATE TABLE flow_run_states (
+        run_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        message TEXT,
+        by TEXT,
+        PRIMARY KEY (run_id, seq)
+      ) WITHOUT ROWID;
+      CREATE TABLE flow_deployments (
+        id TEXT PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        data TEXT NOT NULL
+      );
+      CREATE TABLE flow_logs (
+        root_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        run_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        level TEXT NOT NULL,
+        message TEXT NOT NULL,
+        PRIMARY KEY (root_id, seq)
+      ) WITHOUT ROWID;
+      CREATE TABLE flow_artifacts (
+        id TEXT PRIMARY KEY,
+        root_id TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        type TEXT NOT NULL,
+        description TEXT,
+        data TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX flow_artifacts_root ON flow_artifacts(root_id, created_at);
+      CREATE TABLE flow_concurrency_limits (
+        tag TEXT PRIMARY KEY,
+        max_leases INTEGER NOT NULL
+      );
+      CREATE TABLE flow_leases (
+        id TEXT PRIMARY KEY,
+        tag TEXT NOT NULL,
+        holder_id TEXT NOT NULL,
+        root_id TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX flow_leases_tag ON flow_leases(tag, expires_at);
+      CREATE INDEX flow_leases_holder ON flow_leases(holder_id);
+      CREATE INDEX flow_leases_root ON flow_leases(root_id);
+      CREATE TABLE flow_cache (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER
+      );
+    `,
+  },
+]
+
+export interface RunRow {
+  id: string
+  kind: string
+  name: string
+  parent_id: string | null
+  root_id: string
+  deployment_id: string | null
+  idempotency_key: string | null
+  parameters: string
+  tags: string
+  state: string
+  state_message: string | null
+  state_seq: number
+  scheduled_at: number
+  created_at: number
+  started_at: number | null
+  ended_at: number | null
+  attempt: number
+  claimed_by: string | null
+  heartbeat_at: number | null
+  result: string | null
+  error: string | null
+  progress: string | null
+}
+
+export const toRun = (row: RunRow): FlowRun => ({
+  id: row.id,
+  kind: row.kind as FlowRun['kind'],
+  name: row.name,
+  parentId: row.parent_id,
+  rootId: row.root_id,
+  deploymentId: row.deployment_id,
+  idempotencyKey: row.idempotency_key,
+  parameters: JSON.parse(row.parameters) as unknown,
+  tags: JSON.parse(row.tags) as string[],
+  state: row.state as StateType,
+  stateMessage: row.state_message,
+  scheduledAt: row.scheduled_at,
+  createdAt: row.created_at,
+  startedAt: row.started_at,
+  endedAt: row.ended_at,
+  attempt: row.attempt,
+  claimedBy: row.claimed_by,
+  heartbeatAt: row.heartbeat_at,
+  result: row.result,
+  error: row.error,
+  progress: row.progress === null ? null : (JSON.parse(row.progress) as RunProgress),
+})
+
+export const runParams = (run: FlowRun) => ({
+  id: run.id,
+  kind: run.kind,
+  name: run.name,
+  parent_id: run.parentId,
+  root_id: run.rootId,
+  deployment_id: run.deploymentId,
+  idempotency_key: run.idempotencyKey,
+  parameters: JSON.stringify(run.parameters ?? null),
+  tags: JSON.stringify(run.tags),
+  state: run.state,
+  state_message: run.stateMessage,
+  scheduled_at: run.scheduledAt,
+  created_at: run.createdAt,
+  started_at: run.startedAt,
+  ended_at: run.endedAt,
+  attempt: run.attempt,
+  claimed_by: run.claimedBy,
+  heartbeat_at: run.heartbeatAt,
+  result: run.result,
+  error: run.error,
+  progress: run.progress === null ? null : JSON.stringify(run.progress),
+})
