@@ -15,6 +15,14 @@ import {
   type Progress,
 } from '../../../worker/src/sam-client'
 import { describeSamError } from './errors'
+import {
+  LARGE_IMAGE_PIXELS,
+  contains,
+  readRegion,
+  regionAround,
+  shiftPath,
+  type RegionInput,
+} from './regions'
 import { keepRuntimeOffline } from './runtime-cache'
 
 export const SAM_MODEL_KEY = 'loupe.sam.model'
@@ -55,6 +63,8 @@ export interface Suggestion {
 /** An image as the tools know it: the project's record (its SHA-256 names the pixels). */
 export interface SamImage {
   sha256: string
+  width: number
+  height: number
 }
 
 type StorageLike = Pick<Storage, 'getItem' | 'setItem'> & Partial<Pick<Storage, 'removeItem'>>
@@ -323,15 +333,58 @@ export class SamService {
     return this.client.decode(request)
   }
 
+  /** The whole image, or for a large one a window around `points` (reused while it fits). */
+  async regionInput(image: SamImage, points: readonly Point[]): Promise<RegionInput> {
+    const whole = { x: 0, y: 0, width: image.width, height: image.height }
+    if (image.width * image.height <= LARGE_IMAGE_PIXELS)
+      return { input: await this.imageInput(image), offset: { x: 0, y: 0 }, region: whole }
+    const last = this.#region
+    if (last?.sha256 === image.sha256 && points.every((p) => contains(last.value.region, p, 16)))
+      return last.value
+    const region = regionAround(points, image)
+    const { source } = await this.imageInput(image)
+    if (!(source instanceof Blob)) throw new SamClientError('not-ready', 'No image file.')
+    const value: RegionInput = {
+      input: {
+        key: `${image.sha256}@${region.x},${region.y},${region.width}x${region.height}`,
+        source: await readRegion(source, region),
+      },
+      offset: { x: region.x, y: region.y },
+      region,
+    }
+    this.#region = { sha256: image.sha256, value }
+    return value
+  }
+
+  #region: { sha256: string; value: RegionInput } | null = null
+
   async magicWand(image: SamImage, seed: Point): Promise<MaskShape | null> {
-    return this.client.magicWand(await this.imageInput(image), seed, {
+    const { input, offset } = await this.regionInput(image, [seed])
+    const local = { x: seed.x - offset.x, y: seed.y - offset.y }
+    const mask = await this.client.magicWand(input, local, {
       tolerance: this.settings.wandTolerance,
     })
+    if (!mask || (offset.x === 0 && offset.y === 0)) return mask
+    const { box } = mask
+    return {
+      ...mask,
+      box: {
+        x1: box.x1 + offset.x,
+        y1: box.y1 + offset.y,
+        x2: box.x2 + offset.x,
+        y2: box.y2 + offset.y,
+      },
+    }
   }
 
   async scissors(image: SamImage, from: Point, to: Point): Promise<number[] | null> {
-    const r = await this.client.scissors(await this.imageInput(image), from, to)
-    return r.path
+    const { input, offset, region } = await this.regionInput(image, [from, to])
+    const local = (p: Point) => ({
+      x: Math.max(0, Math.min(region.width - 1, p.x - offset.x)),
+      y: Math.max(0, Math.min(region.height - 1, p.y - offset.y)),
+    })
+    const r = await this.client.scissors(input, local(from), local(to))
+    return r.path && shiftPath(r.path, offset)
   }
 
   #read<T>(key: string): Partial<T> | null {
