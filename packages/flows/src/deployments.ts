@@ -72,7 +72,9 @@ export async function updateDeployment(
   const parameters =
     changes.parameters !== undefined ? definition.parse(changes.parameters) : current.parameters
   if (changes.schedule) validateSchedule(changes.schedule)
-  const next: Deployment = { ...current, ...changes, parameters, updatedAt: now }
+  // Strictly increasing: a scheduler pass planned from the old version must not match the new one.
+  const updatedAt = Math.max(now, current.updatedAt + 1)
+  const next: Deployment = { ...current, ...changes, parameters, updatedAt }
   const replan =
     changes.schedule !== undefined ||
     changes.parameters !== undefined ||

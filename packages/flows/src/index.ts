@@ -63,6 +63,7 @@ export type {
   RunPatch,
   RunProgress,
   ScheduleRunsRequest,
+  ScheduleRunsResult,
   StateRecord,
   StoreTransitionRequest,
   TransitionResult,

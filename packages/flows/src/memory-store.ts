@@ -18,6 +18,7 @@ import type {
   RunPage,
   RunProgress,
   ScheduleRunsRequest,
+  ScheduleRunsResult,
   StateRecord,
   StoreTransitionRequest,
   TransitionResult,
@@ -210,7 +211,13 @@ export class MemoryFlowStore implements FlowStore {
     if (run.idempotencyKey) this.#keys.delete(run.idempotencyKey)
   }
 
-  scheduleRuns(request: ScheduleRunsRequest): Promise<{ created: number; deleted: number }> {
+  scheduleRuns(request: ScheduleRunsRequest): Promise<ScheduleRunsResult> {
+    if (request.ifUpdatedAt !== undefined) {
+      const current = this.#deployments.get(request.deploymentId)
+      if (current?.updatedAt !== request.ifUpdatedAt) {
+        return Promise.resolve({ created: 0, deleted: 0, skipped: true })
+      }
+    }
     let deleted = 0
     if (request.deployment) this.#deployments.set(request.deployment.id, copy(request.deployment))
     if (request.replaceAfter !== undefined) {

@@ -107,6 +107,7 @@ export async function scheduleDeployments(
           at: now,
           runs: plan.runs,
           scheduledThrough: plan.scheduledThrough,
+          ifUpdatedAt: deployment.updatedAt,
         })
       }),
     )

@@ -178,6 +178,17 @@ export interface ScheduleRunsRequest {
   runs: readonly NewRun[]
   /** Recorded on the deployment: occurrences up to here have been considered. */
   scheduledThrough: number | null
+  /**
+   * Apply only if the deployment still exists with this `updatedAt` (the version the plan was
+   * made from): a scheduler pass racing an edit or a delete then changes nothing.
+   */
+  ifUpdatedAt?: number
+}
+
+export interface ScheduleRunsResult {
+  created: number
+  deleted: number
+  skipped?: boolean
 }
 
 /**
@@ -206,8 +217,11 @@ export interface FlowStore {
   listDeployments(): Promise<Deployment[]>
   /** Deletes the deployment and its not yet started Scheduled runs. */
   deleteDeployment(id: string): Promise<void>
-  /** Creates scheduled runs idempotently (and optionally replaces future ones) in one step. */
-  scheduleRuns(request: ScheduleRunsRequest): Promise<{ created: number; deleted: number }>
+  /**
+   * Creates scheduled runs idempotently (and optionally replaces future ones) in one step;
+   * `skipped` when `ifUpdatedAt` no longer matches.
+   */
+  scheduleRuns(request: ScheduleRunsRequest): Promise<ScheduleRunsResult>
   /** Every Scheduled top-level run due at or before `cutoff` becomes Late. Returns how many. */
   markLate(cutoff: number, at: number): Promise<number>
 

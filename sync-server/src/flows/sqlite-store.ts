@@ -15,6 +15,7 @@ import type {
   RunPage,
   RunProgress,
   ScheduleRunsRequest,
+  ScheduleRunsResult,
   StateRecord,
   StateType,
   StoreTransitionRequest,
@@ -394,7 +395,12 @@ export class SqliteFlowStore implements FlowStore {
   }
 
   scheduleRuns(request: ScheduleRunsRequest) {
-    return this.#tx(() => {
+    return this.#tx((): ScheduleRunsResult => {
+      if (request.ifUpdatedAt !== undefined) {
+        const current = this.#getDeployment(request.deploymentId)
+        if (current?.updatedAt !== request.ifUpdatedAt)
+          return { created: 0, deleted: 0, skipped: true }
+      }
       if (request.deployment) this.#putDeployment(request.deployment)
       const deleted =
         request.replaceAfter !== undefined

@@ -348,6 +348,44 @@ export function flowStoreContract(name: string, open: () => Promise<FlowStore>):
     )
 
     it(
+      'skips a scheduling request planned from an outdated or deleted deployment',
+      withStore(async (store) => {
+        const d = deployment()
+        await store.putDeployment(d)
+        const run = flowRun({ deploymentId: d.id, idempotencyKey: 'k', scheduledAt: T0 + 60_000 })
+        await store.putDeployment({ ...d, updatedAt: T0 + 5 }) // edited meanwhile
+        const stale = await store.scheduleRuns({
+          deploymentId: d.id,
+          at: T0,
+          runs: [run],
+          scheduledThrough: T0 + 60_000,
+          ifUpdatedAt: d.updatedAt,
+        })
+        expect(stale).toEqual({ created: 0, deleted: 0, skipped: true })
+        expect(await store.getRunByKey('k')).toBeNull()
+        expect((await store.getDeployment(d.id))?.scheduledThrough).toBe(T0)
+        const fresh = await store.scheduleRuns({
+          deploymentId: d.id,
+          at: T0,
+          runs: [run],
+          scheduledThrough: T0 + 60_000,
+          ifUpdatedAt: T0 + 5,
+        })
+        expect(fresh).toMatchObject({ created: 1, deleted: 0 })
+        await store.deleteDeployment(d.id)
+        const gone = await store.scheduleRuns({
+          deploymentId: d.id,
+          at: T0,
+          runs: [flowRun({ deploymentId: d.id, idempotencyKey: 'k2' })],
+          scheduledThrough: T0,
+          ifUpdatedAt: T0 + 5,
+        })
+        expect(gone.skipped).toBe(true)
+        expect(await store.getRunByKey('k2')).toBeNull()
+      }),
+    )
+
+    it(
       'appends logs in order and pages them',
       withStore(async (store) => {
         await store.appendLogs([
