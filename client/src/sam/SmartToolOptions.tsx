@@ -12,7 +12,7 @@ export function SmartToolOptions({ controller }: { controller: EditorController 
   const showOutput = tool === 'sam' || tool === 'wand'
   const showTolerance = tool === 'scissors' || (showOutput && settings.output === 'polygon')
   return (
-    <>
+    <div className="sam-options">
       {tool === 'sam' && <ModelChip />}
       {tool === 'sam' && sam.suggestion && sam.suggestion.scores.length > 1 && (
         <div
@@ -30,7 +30,7 @@ export function SmartToolOptions({ controller }: { controller: EditorController 
               className={sam.suggestion?.chosen === i ? 'active' : undefined}
               onClick={() => sam.suggestion?.choose(i)}
             >
-              {i + 1} · {score.toFixed(2)}
+              <span className="sam-index">{i + 1}</span> {score.toFixed(2)}
             </button>
           ))}
         </div>
@@ -87,7 +87,7 @@ export function SmartToolOptions({ controller }: { controller: EditorController 
         </label>
       )}
       {sam.dialogOpen && <ModelDialog />}
-    </>
+    </div>
   )
 }
 
