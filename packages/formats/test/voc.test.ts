@@ -600,7 +600,7 @@ describe('Pascal VOC: malformed input', () => {
           '<annotation>\n  <object>\n    <name>car</nam>\n  </object>\n</annotation>',
         ],
       ],
-      'Annotations/a.xml: line 3, column 14: expected well-formed XML (expected </name>, got </nam>)',
+      "Annotations/a.xml: line 3, column 14: expected well-formed XML (Expected closing tag 'name' (opened in line 3, col 5) instead of closing tag 'nam'.)",
     ],
     [
       'a coordinate that is not a number',

@@ -4,7 +4,7 @@
 
 import type { AttributeValue, LabelType } from '@loupe/model'
 import type { DatasetAttribute, DatasetLabel } from '../dataset'
-import type { XmlDocument, XmlElement } from './xml'
+import type { XmlDocument, XmlElement } from '../xml'
 
 export type MetaKind = 'task' | 'job' | 'project'
 

@@ -18,7 +18,7 @@ import { strFromU8 } from 'fflate'
 import { extensionOf, type FileTree } from '../files'
 import type { ReadOptions } from '../format'
 import { readMeta } from './meta'
-import { XmlDocument, type XmlElement } from './xml'
+import { XmlDocument, type XmlElement } from '../xml'
 
 /** CVAT's `source` → Loupe's; CVAT's interactors and trackers (`semi-auto`) are Loupe's `sam`. */
 const SOURCES: Record<string, ShapeSource> = {

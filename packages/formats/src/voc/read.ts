@@ -85,7 +85,7 @@ function readObject(xml: VocXml, node: XmlElement, path: string): RawObject {
   const occluded = xml.flag(node, 'occluded', path) ?? false
   const actions = xml.child(node, 'actions', path)
   if (actions) {
-    for (const action of actions.children) {
+    for (const action of xml.children(actions)) {
       const value = xml.flag(actions, action.name, `${path}.actions`)
       if (value !== undefined) attributes[action.name] = value
     }

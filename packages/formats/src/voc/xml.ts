@@ -1,71 +1,58 @@
 // Reading and writing VOC annotation XML. Every field read goes through `VocXml`, which names
-// the element path (`annotation.object[2].bndbox.xmin`) and the line it is on in its errors.
+// the element path (`annotation.object[2].bndbox.xmin`, VOC's own 0-based dotted form) and the
+// line it is on in its errors. Parsing and well-formedness are the shared XML layer's (../xml).
 
 import { FormatError } from '../errors'
-import { lineColumn } from '../files'
-import { parseXml, XmlSyntaxError, type XmlElement } from './xml-reader'
+import { XmlDocument, type XmlElement } from '../xml'
 
 export type { XmlElement }
 
 /** One parsed XML file, with helpers that report errors by element path and line. */
 export class VocXml {
-  constructor(
-    readonly file: string,
-    readonly source: string,
-    readonly root: XmlElement,
-  ) {}
+  readonly root: XmlElement
+
+  constructor(readonly doc: XmlDocument) {
+    this.root = doc.root
+  }
 
   static parse(file: string, source: string): VocXml {
-    let root: XmlElement
-    try {
-      root = parseXml(source)
-    } catch (error) {
-      if (!(error instanceof XmlSyntaxError)) throw error
-      const { line, column } = lineColumn(source, error.offset)
+    const doc = new XmlDocument(file, source)
+    if (doc.root.name !== 'annotation') {
       throw new FormatError(
         file,
-        `line ${line}, column ${column}`,
-        `expected well-formed XML (${error.message})`,
+        '(root)',
+        `expected an <annotation> element, got <${doc.root.name}>`,
       )
     }
-    if (root.name !== 'annotation') {
-      throw new FormatError(file, '(root)', `expected an <annotation> element, got <${root.name}>`)
-    }
-    return new VocXml(file, source, root)
+    return new VocXml(doc)
   }
 
   /** A FormatError at `path`, with the line of element `near`. */
   error(path: string, near: XmlElement, expected: string): FormatError {
-    return new FormatError(
-      this.file,
-      `${path} (line ${lineColumn(this.source, near.start).line})`,
-      expected,
-    )
+    return this.doc.errorAt(path, near, expected)
   }
 
-  /** Child elements named `name`. */
-  children(node: XmlElement, name: string): XmlElement[] {
-    return node.children.filter((child) => child.name === name)
+  /** Child elements, or those named `name`. */
+  children(node: XmlElement, name?: string): XmlElement[] {
+    return this.doc.children(node, name)
   }
 
   /** The one child element named `name`, or undefined; two of them is an error. */
   child(node: XmlElement, name: string, path: string): XmlElement | undefined {
-    let found: XmlElement | undefined
-    for (const child of node.children) {
-      if (child.name !== name) continue
-      if (found) throw this.error(`${path}.${name}`, child, `expected one <${name}> element`)
-      found = child
+    const found = this.doc.children(node, name)
+    if (found.length > 1) {
+      throw this.error(`${path}.${name}`, found[1]!, `expected one <${name}> element`)
     }
-    return found
+    return found[0]
   }
 
   /** The trimmed text of a leaf child, or undefined when absent. */
   text(node: XmlElement, name: string, path: string): string | undefined {
     const child = this.child(node, name, path)
     if (!child) return undefined
-    if (child.children.length > 0)
+    if (this.doc.hasChildElements(child))
       throw this.error(`${path}.${name}`, child, 'expected text, not elements')
-    return child.text.trim()
+    return this.doc.text(child).trim()
   }
 
   /** A number child: required unless `optional`, then undefined when absent or empty. */
@@ -74,13 +61,11 @@ export class VocXml {
   number(node: XmlElement, name: string, path: string, optional = false): number | undefined {
     const text = this.text(node, name, path)
     if ((text === undefined || text === '') && optional) return undefined
+    const value = text === undefined || text === '' ? NaN : Number(text)
+    if (Number.isFinite(value)) return value
     const at = this.child(node, name, path) ?? node
     if (text === undefined) throw this.error(`${path}.${name}`, at, 'missing: expected a number')
-    const value = Number(text)
-    if (text === '' || !Number.isFinite(value)) {
-      throw this.error(`${path}.${name}`, at, `expected a number, got ${JSON.stringify(text)}`)
-    }
-    return value
+    throw this.error(`${path}.${name}`, at, `expected a number, got ${JSON.stringify(text)}`)
   }
 
   /** A 0/1 flag child (`true`/`false` too, as some tools write); absent or empty → undefined. */
