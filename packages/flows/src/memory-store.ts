@@ -32,6 +32,7 @@ const copy = <T extends object>(value: T): T => ({ ...value })
 
 /** A FlowStore in memory: every method is synchronous inside, hence atomic. For tests. */
 export class MemoryFlowStore implements FlowStore {
+  readonly ordered = true
   readonly #runs = new Map<string, FlowRun>()
   readonly #keys = new Map<string, string>()
   /** Top-level flow runs in a claimable state. */

@@ -5,6 +5,7 @@ import type { FlowDefinition, TaskDefinition } from './define'
 import { attempt, emitState } from './attempt'
 import type { Engine, Scope } from './attempt'
 import { newId } from './platform'
+import { materializeRun } from './store-rules'
 import type { AbortSignalLike } from './platform'
 import type { Artifact, FlowRun, NewRun, RunProgress } from './store'
 
@@ -126,12 +127,23 @@ async function runTask<I, R>(
   }
   // Without tags there is nothing to wait for: the task run starts Running (one write less).
   const startRunning = (options.tags ?? []).length === 0
-  const created = await store.createRun(
-    startRunning ? { ...base, state: 'Running', attempt: 1 } : base,
-    clock.now(),
-  )
-  emitState(engine, created.run)
-  const run = created.run
+  let run: FlowRun
+  if (startRunning && store.ordered) {
+    // Pipelined: the store applies calls in order, so the creation need not be waited for; a
+    // short task's creation and completion then share one commit.
+    const input: NewRun = { ...base, id: newId(), state: 'Running', attempt: 1 }
+    const now = clock.now()
+    run = materializeRun(input, now)
+    void store.createRun(input, now).catch(() => undefined)
+  } else {
+    run = (
+      await store.createRun(
+        startRunning ? { ...base, state: 'Running', attempt: 1 } : base,
+        clock.now(),
+      )
+    ).run
+  }
+  emitState(engine, run)
   const result = await attempt(engine, scope, run, options, 'inline', signal, (taskSignal, n) => {
     if (options.entry) {
       return engine.executor.execute(

@@ -196,6 +196,11 @@ export interface ScheduleRunsResult {
  * it can live on PostgreSQL; every method is one atomic step (one transaction).
  */
 export interface FlowStore {
+  /**
+   * True when calls take effect in the order they are made, even when not awaited (one
+   * connection, one queue): the engine may then pipeline a task run's creation.
+   */
+  readonly ordered?: boolean
   /** Creates a run, or returns the run that already holds its idempotency key. */
   createRun(run: NewRun, at: number): Promise<{ run: FlowRun; created: boolean }>
   getRun(id: string): Promise<FlowRun | null>

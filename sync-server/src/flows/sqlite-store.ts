@@ -35,6 +35,8 @@ const ACTIVE = `('Pending', 'Running', 'Retrying', 'Cancelling')`
  * transaction, so a claim (a conditional transition) is atomic across processes sharing the file.
  */
 export class SqliteFlowStore implements FlowStore {
+  /** One connection and one FIFO write queue: calls apply in call order. */
+  readonly ordered = true
   readonly #s
   #queue: {
     fn: () => unknown
