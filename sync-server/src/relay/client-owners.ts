@@ -24,7 +24,7 @@ export class ClientOwners {
      * 1013, so the client comes back — ownership is known per instance only, and a client that
      * moved between instances may briefly look like two owners.
      */
-    readonly conflictClose: number = CloseCode.conflict,
+    readonly conflictClose: CloseCode = CloseCode.conflict,
   ) {}
 
   /** Throws a 4409 rejection unless `connection` may write new structs as every id in `writers`. */

@@ -35,7 +35,9 @@ function sqlite<S>(make: (db: SqliteDatabase) => S): () => StoreFactory<S> {
         handles.set(store, db)
         return store
       },
-      close: async (store) => handles.get(store)?.close(),
+      close: async (store) => {
+        handles.get(store)?.close()
+      },
     }
   }
 }
