@@ -16,7 +16,7 @@ export interface PostgresOptions {
   url: string
   /** Schema the tables live in (`LOUPE_DATABASE_SCHEMA`, default `public`); created if missing. */
   schema?: string
-  /** Most connections this instance opens (`LOUPE_DATABASE_POOL`, default 10). */
+  /** Most connections this instance opens (default 10). */
   maxConnections?: number
 }
 
