@@ -42,10 +42,12 @@ export function runEvents(c: Context, flows: FlowService, initial: FlowRun) {
       let lastPoll = Date.now()
       let lastPing = Date.now()
       while (!done && !isOver(current)) {
-        await new Promise<void>((resolve) => {
-          wake = resolve
-          setTimeout(resolve, POLL_MS)
-        })
+        if (queue.length === 0) {
+          await new Promise<void>((resolve) => {
+            wake = resolve
+            setTimeout(resolve, POLL_MS)
+          })
+        }
         for (const event of queue.splice(0)) {
           if (event.type === 'log') {
             await stream.writeSSE({ event: 'log', data: JSON.stringify(logView(event.entry)) })
@@ -161,10 +163,12 @@ export function projectFlowEvents(
           lastPing = now
           await stream.writeSSE({ event: 'ping', data: '{}' })
         }
-        await new Promise<void>((resolve) => {
-          wake = resolve
-          setTimeout(resolve, POLL_MS)
-        })
+        if (pending.size === 0) {
+          await new Promise<void>((resolve) => {
+            wake = resolve
+            setTimeout(resolve, POLL_MS)
+          })
+        }
       }
     } finally {
       unsubscribe()
