@@ -74,6 +74,42 @@ describe('auto-annotate', () => {
     expect(again.result).toMatchObject({ images: 0, shapes: 0 })
   })
 
+  it('a segmentation model writes masks that the document model accepts', async () => {
+    const sea = await seedProject(t, 'Sea')
+    // [1, 2, 4, 4]: channel 1 (tern) wins in the top-left 2×2 cells, background elsewhere.
+    const fg = [1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+    const segmenter = constantModel({ h: 16, w: 16 }, [
+      {
+        name: 'masks',
+        type: 'float32',
+        dims: [1, 2, 4, 4],
+        data: [...fg.map((v) => 1 - v), ...fg],
+      },
+    ])
+    const res = await request(t, 'POST', `/api/projects/${sea.id}/models`, {
+      token: sea.token,
+      body: segmenter as Uint8Array<ArrayBuffer>,
+    })
+    const run = await runFlow(t, sea.token, 'auto-annotate', {
+      projectId: sea.id,
+      model: { sha256: res.json.model.sha256 },
+      classes: ['background', 'tern'],
+    })
+    expect(run.state, run.error).toBe('Completed')
+    expect(run.result).toMatchObject({ images: 1, shapes: 1 })
+    const shapes = await t.server.relay.read(jobRoom(sea.id, sea.jobId), (doc) =>
+      Object.values(doc.getMap('shapes').toJSON() as Record<string, Record<string, unknown>>),
+    )
+    const mask = shapes.find((s) => s.source === 'auto')!
+    // Half the 64×48 image's width and height, from the top-left corner.
+    expect(mask).toMatchObject({
+      type: 'mask',
+      labelId: sea.labels.tern,
+      points: [0, 0, 32, 24],
+      mask: { size: [24, 32], counts: [0, 24 * 32] },
+    })
+  })
+
   it('fails clearly on a model with an unknown signature or a missing model', async () => {
     const fresh = await seedProject(t, 'Fresh')
     const odd = constantModel({ h: 8, w: 8 }, [
