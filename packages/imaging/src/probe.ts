@@ -57,6 +57,8 @@ export interface ImageInfo {
   /** Pixels as displayed: JPEG EXIF orientations 5–8 (quarter turns) swap width and height. */
   width: number
   height: number
+  /** EXIF orientation 1–8 when the file has one (pixels are stored before it is applied). */
+  orientation?: number
 }
 
 export type ProbeResult = { ok: true; image: ImageInfo } | { ok: false; reason: string }
@@ -102,6 +104,7 @@ export function probeImage(bytes: Uint8Array): ProbeResult {
       mime: FORMATS[format],
       width: quarterTurn ? size.height : size.width,
       height: quarterTurn ? size.width : size.height,
+      ...(size.orientation !== undefined && { orientation: size.orientation }),
     },
   }
 }

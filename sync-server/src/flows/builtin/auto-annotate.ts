@@ -157,8 +157,8 @@ async function annotate(
       const rgb = data ? decodeRgb(data) : null
       if (!rgb) {
         skipped.set(
-          'image not decodable (PNG only)',
-          (skipped.get('image not decodable (PNG only)') ?? 0) + 1,
+          'image not decodable (PNG and JPEG only)',
+          (skipped.get('image not decodable (PNG and JPEG only)') ?? 0) + 1,
         )
         continue
       }
@@ -213,7 +213,7 @@ async function annotate(
  * `auto-annotate`: runs an ONNX detection or segmentation model (signatures in model-outputs.ts)
  * with onnxruntime-node over the project's images that have no annotation, and writes its shapes
  * (`source: 'auto'`, by `auto-annotate`) into the job documents through the live rooms, so every
- * connected browser receives them like any other edit. PNG images only (no native decoders).
+ * connected browser receives them like any other edit. PNG and JPEG images (pure-JS decoders, EXIF orientation applied).
  */
 export function autoAnnotateFlow(deps: BuiltinDeps, artifactDir: string) {
   return flow<AutoAnnotateParameters>(

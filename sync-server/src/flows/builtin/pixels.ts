@@ -1,4 +1,6 @@
 import { convertIndexedToRgb, decode as decodePng, hasPngSignature } from 'fast-png'
+import { probeImage } from '@loupe/imaging'
+import { decode as decodeJpeg } from 'jpeg-js'
 
 /** Decoded pixels as 8-bit RGB, row-major. */
 export interface RgbImage {
@@ -9,10 +11,17 @@ export interface RgbImage {
 
 /**
  * Decodes an image the server can read without native codecs: PNG (any bit depth, grey, palette,
- * alpha). Other formats answer null (auto-annotate skips them with a warning).
+ * alpha) and baseline/progressive JPEG, turned upright by its EXIF orientation so pixels line up
+ * with the image's stored (displayed) width and height. Other formats answer null (auto-annotate
+ * skips them with a warning).
  */
 export function decodeRgb(bytes: Uint8Array): RgbImage | null {
-  if (!hasPngSignature(bytes)) return null
+  if (hasPngSignature(bytes)) return decodePngRgb(bytes)
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) return decodeJpegRgb(bytes)
+  return null
+}
+
+function decodePngRgb(bytes: Uint8Array): RgbImage {
   const png = decodePng(bytes)
   const { width, height } = png
   let channels = png.channels
@@ -31,6 +40,58 @@ export function decodeRgb(bytes: Uint8Array): RgbImage | null {
     }
   }
   return { width, height, rgb }
+}
+
+function decodeJpegRgb(bytes: Uint8Array): RgbImage {
+  const jpeg = decodeJpeg(bytes, { useTArray: true, formatAsRGBA: false, maxMemoryUsageInMB: 2048 })
+  const image = { width: jpeg.width, height: jpeg.height, rgb: jpeg.data }
+  const probe = probeImage(bytes)
+  return orientUpright(image, probe.ok ? (probe.image.orientation ?? 1) : 1)
+}
+
+/** Applies EXIF orientation 2–8 (mirror and quarter turns) to stored pixels. */
+export function orientUpright(image: RgbImage, orientation: number): RgbImage {
+  if (orientation < 2 || orientation > 8) return image
+  const { width: w, height: h, rgb } = image
+  const swap = orientation >= 5
+  const ow = swap ? h : w
+  const oh = swap ? w : h
+  const out = new Uint8Array(ow * oh * 3)
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      // where stored pixel (x, y) lands when displayed
+      let dx: number
+      let dy: number
+      switch (orientation) {
+        case 2:
+          ;[dx, dy] = [w - 1 - x, y]
+          break
+        case 3:
+          ;[dx, dy] = [w - 1 - x, h - 1 - y]
+          break
+        case 4:
+          ;[dx, dy] = [x, h - 1 - y]
+          break
+        case 5:
+          ;[dx, dy] = [y, x]
+          break
+        case 6:
+          ;[dx, dy] = [h - 1 - y, x]
+          break
+        case 7:
+          ;[dx, dy] = [h - 1 - y, w - 1 - x]
+          break
+        default:
+          ;[dx, dy] = [y, w - 1 - x]
+      }
+      const s = (y * w + x) * 3
+      const d = (dy * ow + dx) * 3
+      out[d] = rgb[s]!
+      out[d + 1] = rgb[s + 1]!
+      out[d + 2] = rgb[s + 2]!
+    }
+  }
+  return { width: ow, height: oh, rgb: out }
 }
 
 /** `[1, 3, h, w]` float32, 0…1, the image stretched (nearest neighbour) to w × h. */
