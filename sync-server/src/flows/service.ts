@@ -9,6 +9,9 @@ import { openDatabase } from '../storage/sqlite'
 import { DirArtifactFiles } from './artifact-files'
 import { WorkerThreadExecutor } from './executor'
 import { builtinFlows } from './builtin'
+import { PostgresFlowStore } from './postgres-store'
+import { PgBossDispatch, inProcessDispatch } from './queue'
+import type { FlowDispatch } from './queue'
 import { SqliteFlowStore } from './sqlite-store'
 
 /** Tuning of the flow service; tests shorten the timings and add flows of their own. */
@@ -27,7 +30,7 @@ export interface FlowServiceOptions {
 
 export interface FlowServiceDeps {
   config: LoupeConfig
-  backend: Pick<Backend, 'mode' | 'meta' | 'blobs' | 'instance'>
+  backend: Pick<Backend, 'mode' | 'meta' | 'blobs' | 'instance' | 'postgres'>
   rooms: RoomAccess
   logger: Logger
   options?: FlowServiceOptions
@@ -35,29 +38,48 @@ export interface FlowServiceDeps {
 
 /**
  * Where flow runs, deployments, logs and leases live, chosen by mode (DESIGN.md §4): the embedded
- * SQLite file in the data dir. PostgreSQL modes are meant to use pg-boss on the same database; until
- * that store exists they keep runs in `flows.sqlite` in the data dir (claims are transactions on the
- * file, so instances sharing the folder never run a run twice), with a warning at start.
+ * SQLite file in the data dir, runs dispatched in-process; with `DATABASE_URL`, PostgreSQL (the
+ * backend's pool) and pg-boss on the same database (`openFlowQueue` below, queue.ts).
  */
 export interface FlowQueue {
   kind: 'sqlite' | 'pg-boss'
   store: FlowStore
   /** True when no other process can hold runs of this store (crashed runs recovered at once). */
   exclusive: boolean
+  /** How due runs reach the runner (in-process, or pg-boss across instances). */
+  dispatch?: FlowDispatch
 }
 
-export function openFlowQueue(
+export async function openFlowQueue(
   config: LoupeConfig,
-  backend: Pick<Backend, 'mode'>,
+  backend: Pick<Backend, 'mode' | 'postgres'>,
   logger: Logger,
-): FlowQueue {
+  options: FlowServiceOptions = {},
+): Promise<FlowQueue> {
+  if (backend.postgres && config.databaseUrl) {
+    const store = await PostgresFlowStore.open(backend.postgres)
+    const dispatch = new PgBossDispatch({
+      url: config.databaseUrl,
+      schema: backend.postgres.schema,
+      store,
+      logger,
+      intervalMs: options.schedulerIntervalMs,
+      scheduler: options.scheduler,
+    })
+    return { kind: 'pg-boss', store, exclusive: false, dispatch }
+  }
   const store = new SqliteFlowStore(openDatabase(join(config.dataDir, 'flows.sqlite')))
   if (backend.mode !== 'embedded') {
     logger.warn('flows: runs kept in the data dir SQLite file (pg-boss queue not available yet)', {
       mode: backend.mode,
     })
   }
-  return { kind: 'sqlite', store, exclusive: backend.mode === 'embedded' }
+  return {
+    kind: 'sqlite',
+    store,
+    exclusive: backend.mode === 'embedded',
+    dispatch: inProcessDispatch,
+  }
 }
 
 /** The flow engine of one server instance: store, registry, artifact files and the runner. */
@@ -101,10 +123,13 @@ export class FlowService {
       files: this.files,
       // Isolated tasks (`task(fn, { entry })`) run in worker threads a timeout or cancel terminates.
       executor: this.#executor,
-      pollMs: o.pollMs ?? 250,
+      pollMs: o.pollMs ?? queue.dispatch?.pollMs ?? 250,
       heartbeatMs: o.heartbeatMs ?? 5_000,
       staleAfterMs: o.staleAfterMs ?? 30_000,
-      scheduler: { intervalMs: o.schedulerIntervalMs ?? 1_000, ...o.scheduler },
+      scheduler: (queue.dispatch?.runnerSchedules ?? true) && {
+        intervalMs: o.schedulerIntervalMs ?? 1_000,
+        ...o.scheduler,
+      },
     })
     this.runner.subscribe((event) => {
       if (event.type === 'state' && event.run.kind === 'flow' && event.run.parentId === null) {
@@ -122,7 +147,8 @@ export class FlowService {
    * the store's only user; otherwise by heartbeat age), then starts scheduling and running.
    */
   static async start(deps: FlowServiceDeps): Promise<FlowService> {
-    const service = new FlowService(deps, openFlowQueue(deps.config, deps.backend, deps.logger))
+    const queue = await openFlowQueue(deps.config, deps.backend, deps.logger, deps.options)
+    const service = new FlowService(deps, queue)
     if (service.queue.exclusive) {
       const recovery = new Runner({
         store: service.store,
@@ -135,6 +161,7 @@ export class FlowService {
       if (recovered > 0) deps.logger.info('flows: recovered crashed runs', { recovered })
     }
     service.runner.start()
+    await service.queue.dispatch?.start(service.runner)
     return service
   }
 
@@ -146,6 +173,7 @@ export class FlowService {
   /** Stops claiming, lets runs in progress finish for a grace period, cancels the rest, closes. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      await this.queue.dispatch?.stop()
       const stopped = this.runner.stop()
       let timer: NodeJS.Timeout | undefined
       const graceOver = new Promise<'timeout'>((resolve) => {
