@@ -9,7 +9,7 @@ import { createDeployment, flow } from '@loupe/flows'
 import type { FlowRun, FlowStore } from '@loupe/flows'
 import { afterEach, describe, expect, it } from 'vitest'
 import { PostgresFlowStore } from '../../src/flows/postgres-store'
-import { PgBossDispatch } from '../../src/flows/queue'
+import { FLOW_RUN_QUEUE, PgBossDispatch } from '../../src/flows/queue'
 import { startServer } from '../../src/server'
 import { PostgresDatabase } from '../../src/storage/postgres-db'
 import { instanceConfig, startCluster } from './cluster'
@@ -54,7 +54,8 @@ describe('flows in cluster mode (PostgreSQL + pg-boss)', () => {
         })
         return startServer({
           ...options,
-          flows: { extraFlows: [tick], pollMs: 200, heartbeatMs: 500, staleAfterMs: 10_000 },
+          // The runners' own poll is far apart: runs reach them through pg-boss jobs.
+          flows: { extraFlows: [tick], pollMs: 60_000, heartbeatMs: 500, staleAfterMs: 10_000 },
         })
       },
     })
@@ -96,6 +97,14 @@ describe('flows in cluster mode (PostgreSQL + pg-boss)', () => {
       const history = await store.history(run.id)
       expect(history.filter((h) => h.state === 'Running')).toHaveLength(1)
     }
+    // They were delivered as pg-boss jobs (one per run and time), completed once claimed.
+    const jobs = await cluster.servers[0]!.backend.postgres!.query<{ run_id: string }>(
+      `SELECT data->>'runId' AS run_id FROM ${cluster.namespace.schema}_pgboss.job
+       WHERE name = $1 AND state = 'completed'`,
+      [FLOW_RUN_QUEUE],
+    )
+    const delivered = jobs.rows.map((j) => j.run_id)
+    for (const run of runs) expect(delivered.filter((id) => id === run.id)).toHaveLength(1)
     // Scheduling happened on one instance only.
     const leaders = cluster.servers.filter(
       (s) => s.flows.queue.dispatch instanceof PgBossDispatch && s.flows.queue.dispatch.leader,
