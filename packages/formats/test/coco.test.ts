@@ -104,14 +104,85 @@ describe('COCO round trip', () => {
       'dropped label colors': 1,
       'dropped tags': 1,
       'dropped captions': 1,
-      'dropped rotation': 2,
       'dropped z-order': 1,
-      'dropped groups': 2,
       'converted ellipse': 1,
       'dropped polyline': 1,
       'dropped points': 1,
     })
     expect(report).toMatchObject({ format: 'coco', images: 3, annotations: 10 })
+  })
+
+  it('reports the groups it cannot keep, and keeps the rest', async () => {
+    const polygon = (label: string, group: number, x: number, attributes = {}) => ({
+      type: 'polygon' as const,
+      label,
+      points: [x, 0, x + 4, 0, x + 4, 4],
+      attributes,
+      group,
+    })
+    const dataset: Dataset = {
+      labels: [
+        { name: 'car', attributes: [{ name: 'color', type: 'text', values: [] }] },
+        { name: 'road', attributes: [] },
+      ],
+      images: [
+        {
+          name: 'a.jpg',
+          width: 50,
+          height: 50,
+          subset: 'default',
+          tags: [],
+          annotations: [
+            // kept: two polygons, one label, same attributes (a polyline in it is dropped anyway)
+            polygon('car', 1, 0, { color: 'red' }),
+            polygon('car', 1, 10, { color: 'red' }),
+            { type: 'polyline', label: 'car', points: [0, 0, 1, 1], attributes: {}, group: 1 },
+            // lost: two labels
+            polygon('car', 2, 20),
+            polygon('road', 2, 30),
+            // lost: attributes differ
+            polygon('car', 3, 0, { color: 'red' }),
+            polygon('car', 3, 10, { color: 'blue' }),
+            // lost: a rectangle with a polygon, and a group of one
+            { type: 'rectangle', label: 'car', points: [0, 0, 5, 5], attributes: {}, group: 4 },
+            polygon('car', 4, 40),
+            polygon('road', 5, 40),
+          ],
+        },
+      ],
+    }
+    const entries = exportReport(coco, dataset).entries
+    expect(entries.map((e) => [e.kind, e.what, e.count])).toEqual([
+      ['dropped', 'polyline', 1],
+      ['dropped', 'groups', 7],
+    ])
+    const back = await read(await write(dataset))
+    const grouped = back.images[0]!.annotations.filter((a) => a.group !== undefined)
+    expect(grouped.map((a) => [a.label, a.points[0], a.attributes.color])).toEqual([
+      ['car', 0, 'red'],
+      ['car', 10, 'red'],
+    ])
+  })
+
+  it('keeps the rotation of rectangles', async () => {
+    const dataset: Dataset = {
+      labels: [{ name: 'car', attributes: [] }],
+      images: [
+        {
+          name: 'a.jpg',
+          width: 50,
+          height: 50,
+          subset: 'default',
+          tags: [],
+          annotations: [
+            { type: 'rectangle', label: 'car', points: [0, 0, 5, 5], attributes: {}, rotation: 30 },
+          ],
+        },
+      ],
+    }
+    expect(exportReport(coco, dataset).entries).toEqual([])
+    const back = await read(await write(dataset))
+    expect(back.images[0]!.annotations[0]!.rotation).toBe(30)
   })
 
   it('reads and writes 50,000 annotations', async () => {

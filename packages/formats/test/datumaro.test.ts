@@ -233,6 +233,16 @@ describe('Datumaro round trip', () => {
     expect(exportReport(datumaro, fullDataset()).entries).toEqual([])
   })
 
+  it('reports group ids it cannot keep (0 means no group in Datumaro)', () => {
+    const dataset = fullDataset()
+    const [first, second] = dataset.images[0]!.annotations
+    first!.group = 0
+    second!.group = -2
+    expect(exportReport(datumaro, dataset).entries.map((e) => [e.kind, e.what, e.count])).toEqual([
+      ['dropped', 'groups', 2],
+    ])
+  })
+
   it('reads and writes 50,000 annotations', async () => {
     const dataset = largeDataset(50_000)
     const t0 = performance.now()

@@ -106,7 +106,9 @@ export const labelme: FormatModule = {
     shapes: ['rectangle', 'polygon', 'polyline', 'points', 'ellipse', 'mask'],
     attributes: true,
     tags: true,
-    // rotated rectangles and ellipses are converted to polygons (see report)
+    // not dropped, but not kept as a rotation either: a rotated rectangle is written as its
+    // 4-corner polygon and an ellipse (not a circle) as a polygon, both reported as `converted`
+    // by `report`; a circle has no rotation to lose
     rotation: true,
     occluded: false,
     zOrder: false,
