@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { createDeployment, flow } from '@loupe/flows'
+import { FlowRegistry, createDeployment, flow } from '@loupe/flows'
 import type { FlowRun, FlowStore } from '@loupe/flows'
 import { afterEach, describe, expect, it } from 'vitest'
 import { PostgresFlowStore } from '../../src/flows/postgres-store'
@@ -39,6 +39,60 @@ async function until<T>(
 
 async function allRuns(store: FlowStore, deploymentId: string): Promise<FlowRun[]> {
   return (await store.listRuns({ deploymentId, order: 'asc', limit: 1000 })).runs
+}
+
+interface FlowInstance {
+  child: ChildProcess
+  runner: string
+  /** Resolves when the instance reports that it schedules deployments. */
+  leader: Promise<void>
+}
+
+/** An instance in its own process (fixtures/flow-instance.ts), so it can be killed with -9. */
+function spawnFlowInstance(config: object, children: ChildProcess[]): Promise<FlowInstance> {
+  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
+    env: { ...process.env, LOUPE_TEST_INSTANCE_CONFIG: JSON.stringify(config) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  children.push(child)
+  const lines = createInterface({ input: child.stdout! })
+  let isLeader = () => {}
+  const leader = new Promise<void>((resolve) => (isLeader = resolve))
+  return new Promise<FlowInstance>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`instance exited early (${code})`)))
+    lines.on('line', (line) => {
+      if (!line.startsWith('{')) return
+      const message = JSON.parse(line) as { runner?: string; leader?: boolean }
+      if (message.runner) resolve({ child, runner: message.runner, leader })
+      if (message.leader) isLeader()
+    })
+  })
+}
+
+/** Two processes on a fresh schema; their kill/stop and the schema's drop are registered. */
+function processCluster() {
+  const namespace = freshNamespace()
+  const dataDir = mkdtempSync(join(tmpdir(), 'loupe-flow-kill-'))
+  const config = instanceConfig(namespace, dataDir)
+  const children: ChildProcess[] = []
+  cleanups.push(async () => {
+    for (const child of children) {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve))
+        child.kill('SIGTERM')
+        await exited
+      }
+    }
+    await dropSchema(namespace.schema)
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+  return { namespace, config, children }
+}
+
+async function kill9(instance: FlowInstance): Promise<void> {
+  const killed = new Promise((resolve) => instance.child.once('exit', resolve))
+  instance.child.kill('SIGKILL')
+  await killed
 }
 
 describe('flows in cluster mode (PostgreSQL + pg-boss)', () => {
@@ -113,38 +167,8 @@ describe('flows in cluster mode (PostgreSQL + pg-boss)', () => {
   })
 
   it('a run whose instance is killed mid-run is picked up by another and completes', async () => {
-    const namespace = freshNamespace()
-    const dataDir = mkdtempSync(join(tmpdir(), 'loupe-flow-kill-'))
-    const config = instanceConfig(namespace, dataDir)
-    const children: ChildProcess[] = []
-    cleanups.push(async () => {
-      for (const child of children) {
-        if (child.exitCode === null && child.signalCode === null) {
-          const exited = new Promise((resolve) => child.once('exit', resolve))
-          child.kill('SIGTERM')
-          await exited
-        }
-      }
-      await dropSchema(namespace.schema)
-      rmSync(dataDir, { recursive: true, force: true })
-    })
-    const spawnInstance = async () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
-        env: { ...process.env, LOUPE_TEST_INSTANCE_CONFIG: JSON.stringify(config) },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      })
-      children.push(child)
-      const lines = createInterface({ input: child.stdout! })
-      return new Promise<{ child: ChildProcess; runner: string }>((resolve, reject) => {
-        child.once('exit', (code) => reject(new Error(`instance exited early (${code})`)))
-        lines.on('line', (line) => {
-          if (line.startsWith('{'))
-            resolve({ child, runner: (JSON.parse(line) as { runner: string }).runner })
-        })
-      })
-    }
-
-    // Two instances; the one that claims the run is killed mid-run, the other must finish it.
+    const { namespace, config, children } = processCluster()
+    const spawnInstance = () => spawnFlowInstance(config, children)
     const instances = await Promise.all([spawnInstance(), spawnInstance()])
     const db = new PostgresDatabase({ url: TEST_DATABASE_URL, schema: namespace.schema })
     const store = await PostgresFlowStore.open(db, { ownsDatabase: true })
@@ -168,9 +192,7 @@ describe('flows in cluster mode (PostgreSQL + pg-boss)', () => {
     const b = instances.find((i) => i.runner !== claimed.claimedBy)
     if (!a || !b) throw new Error(`claimed by an unknown runner ${claimed.claimedBy}`)
     await new Promise((resolve) => setTimeout(resolve, 300))
-    const killed = new Promise((resolve) => a.child.once('exit', resolve))
-    a.child.kill('SIGKILL')
-    await killed
+    await kill9(a)
 
     const done = await until(
       'the run to complete on B',
@@ -196,5 +218,53 @@ describe('flows in cluster mode (PostgreSQL + pg-boss)', () => {
     ])
     expect(history[1]?.by).toBe(a.runner)
     expect(history[5]?.by).toBe(b.runner)
+  })
+
+  it('when the scheduling instance is killed, another schedules: every time still runs once', async () => {
+    const { namespace, config, children } = processCluster()
+    const instances = await Promise.all([
+      spawnFlowInstance(config, children),
+      spawnFlowInstance(config, children),
+    ])
+    const db = new PostgresDatabase({ url: TEST_DATABASE_URL, schema: namespace.schema })
+    const store = await PostgresFlowStore.open(db, { ownsDatabase: true })
+    cleanups.push(() => store.close())
+    const leader = await Promise.race(instances.map((i) => i.leader.then(() => i)))
+    const survivor = instances.find((i) => i !== leader)!
+    const t0 = Date.now()
+    const deployment = await createDeployment(
+      store,
+      new FlowRegistry([flow('tick', () => undefined)]),
+      { flow: 'tick', schedule: { kind: 'interval', intervalSeconds: 1, anchor: 0 } },
+      t0,
+      { aheadRuns: 2 },
+    )
+    await new Promise((resolve) => setTimeout(resolve, 2_000))
+    await kill9(leader)
+    await survivor.leader // the lock died with the leader's connection
+    const killedAt = Date.now()
+    // Longer than the 2 runs scheduled ahead: only a new scheduler keeps the deployment going.
+    await new Promise((resolve) => setTimeout(resolve, 5_000))
+    const windowEnd = killedAt + 4_000
+    const runs = await until('the window’s runs to finish', async () => {
+      const all = (await allRuns(store, deployment.id)).filter((r) => r.scheduledAt <= windowEnd)
+      return all.every((r) => r.state === 'Completed') && all
+    })
+    await store.putDeployment({ ...deployment, paused: true, updatedAt: Date.now() })
+    const times = runs.map((r) => r.scheduledAt)
+    expect(new Set(times).size).toBe(times.length)
+    expect(times.length).toBe(Math.floor(windowEnd / 1000) - Math.floor(t0 / 1000))
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBe(1000)
+    for (const run of runs) {
+      const history = await store.history(run.id)
+      expect(history.filter((h) => h.state === 'Completed')).toHaveLength(1)
+      // A run the leader held when it died is retried (Crashed → AwaitingRetry), never run twice.
+      if (!history.some((h) => h.state === 'Crashed')) {
+        expect(history.filter((h) => h.state === 'Running')).toHaveLength(1)
+      }
+    }
+    expect(runs.filter((r) => r.scheduledAt > killedAt + 1_000).map((r) => r.claimedBy)).toEqual(
+      runs.filter((r) => r.scheduledAt > killedAt + 1_000).map(() => survivor.runner),
+    )
   })
 })
