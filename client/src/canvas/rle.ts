@@ -1,46 +1,18 @@
 // COCO uncompressed RLE (DESIGN.md §5): counts alternate runs of 0 and 1, starting with 0, over
 // the pixels of an h × w box in column-major order (index = x * h + y).
 
+import { bitmapToRle, rleToBitmap } from '@loupe/masks'
 import type { RleMask } from './types'
 
 /** Decodes into row-major bytes (255 = set), the layout a texture upload wants. */
 export function decodeRle(mask: RleMask): Uint8Array {
-  const [h, w] = mask.size
-  const out = new Uint8Array(w * h)
-  let i = 0
-  let on = false
-  for (const run of mask.counts) {
-    if (on) {
-      const end = Math.min(i + run, w * h)
-      for (let k = i; k < end; k++) {
-        const x = (k / h) | 0
-        out[(k - x * h) * w + x] = 255
-      }
-    }
-    i += run
-    on = !on
-  }
-  return out
+  return rleToBitmap(mask, 255).data
 }
 
 /** Encodes row-major bytes (non-zero = set) of an h × w box. */
 export function encodeRle(pixels: ArrayLike<number>, h: number, w: number): RleMask {
-  const counts: number[] = []
-  let on = false
-  let run = 0
-  for (let x = 0; x < w; x++) {
-    for (let y = 0; y < h; y++) {
-      const v = (pixels[y * w + x] ?? 0) !== 0
-      if (v !== on) {
-        counts.push(run)
-        run = 0
-        on = v
-      }
-      run++
-    }
-  }
-  counts.push(run)
-  return { size: [h, w], counts }
+  const data = pixels instanceof Uint8Array ? pixels : Uint8Array.from(pixels)
+  return bitmapToRle({ width: w, height: h, data })
 }
 
 const starts = new WeakMap<RleMask, Float64Array>()

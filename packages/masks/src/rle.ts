@@ -45,8 +45,8 @@ export function checkRle(rle: Rle): void {
   }
 }
 
-/** Decodes into a row-major bitmap (1 = set). */
-export function rleToBitmap(rle: Rle): Bitmap {
+/** Decodes into a row-major bitmap; set pixels get `value` (1, or 255 for a texture upload). */
+export function rleToBitmap(rle: Rle, value = 1): Bitmap {
   const [h, w] = rle.size
   const data = new Uint8Array(w * h)
   let i = 0
@@ -56,7 +56,7 @@ export function rleToBitmap(rle: Rle): Bitmap {
       const end = Math.min(i + run, w * h)
       for (let k = i; k < end; k++) {
         const x = (k / h) | 0
-        data[(k - x * h) * w + x] = 1
+        data[(k - x * h) * w + x] = value
       }
     }
     i += run
