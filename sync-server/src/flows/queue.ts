@@ -34,6 +34,8 @@ export const inProcessDispatch: FlowDispatch = {
 export const FLOW_RUN_QUEUE = 'loupe-flow-run'
 /** First key of the session advisory lock held by the instance that schedules deployments. */
 const SCHEDULER_LOCK = 0x10_5c
+/** First key of the advisory lock around pg-boss queue creation. */
+const QUEUE_LOCK = 0x10_5d
 const CLAIMABLE: ReadonlySet<StateType> = new Set(['Scheduled', 'Late', 'AwaitingRetry'])
 
 export interface PgBossDispatchOptions {
@@ -87,6 +89,7 @@ export class PgBossDispatch implements FlowDispatch {
   readonly #o: PgBossDispatchOptions
   readonly #intervalMs: number
   readonly #lookaheadMs: number
+  readonly #bossSchema: string
   /** Jobs this instance enqueued (id → run time), so a pass does not send them again. */
   readonly #sent = new Map<string, number>()
   #runner: Runner | null = null
@@ -101,10 +104,11 @@ export class PgBossDispatch implements FlowDispatch {
     this.#intervalMs = options.intervalMs ?? 1_000
     this.#lookaheadMs = options.lookaheadMs ?? 2 * this.#intervalMs
     this.pollMs = options.runnerPollMs ?? 2_000
+    this.#bossSchema =
+      options.bossSchema ?? (options.schema === 'public' ? 'pgboss' : `${options.schema}_pgboss`)
     this.boss = new PgBoss({
       connectionString: options.url,
-      schema:
-        options.bossSchema ?? (options.schema === 'public' ? 'pgboss' : `${options.schema}_pgboss`),
+      schema: this.#bossSchema,
       max: 3,
       schedule: false,
       application_name: 'loupe-flows',
@@ -122,18 +126,40 @@ export class PgBossDispatch implements FlowDispatch {
   async start(runner: Runner): Promise<void> {
     this.#runner = runner
     await this.boss.start() // migrates its schema under its own advisory lock
-    await this.boss.createQueue(FLOW_RUN_QUEUE, {
-      name: FLOW_RUN_QUEUE,
-      retryLimit: 1_000_000,
-      retryDelay: 1,
-      expireInSeconds: 60,
-    })
+    await this.#createQueue()
     await this.boss.work<{ runId: string; scheduledAt: number }>(
       FLOW_RUN_QUEUE,
       { pollingIntervalSeconds: this.#o.pollingIntervalSeconds ?? 0.5, batchSize: 4 },
       (jobs) => this.#deliver(jobs),
     )
     this.#arm(0)
+  }
+
+  /**
+   * pg-boss 10's `createQueue` deadlocks when instances create the same queue at the same moment
+   * (its partition's foreign key vs. the queue row insert, seen with two instances starting at
+   * once): creation goes under an advisory lock of ours, and only when the queue is missing.
+   */
+  async #createQueue(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.#o.url })
+    client.on('error', () => undefined)
+    await client.connect()
+    try {
+      await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [
+        QUEUE_LOCK,
+        this.#bossSchema,
+      ])
+      if (!(await this.boss.getQueue(FLOW_RUN_QUEUE))) {
+        await this.boss.createQueue(FLOW_RUN_QUEUE, {
+          name: FLOW_RUN_QUEUE,
+          retryLimit: 1_000_000,
+          retryDelay: 1,
+          expireInSeconds: 60,
+        })
+      }
+    } finally {
+      await client.end().catch(() => undefined) // ending the session releases the lock
+    }
   }
 
   async #deliver(jobs: PgBoss.Job<{ runId: string; scheduledAt: number }>[]): Promise<void> {
