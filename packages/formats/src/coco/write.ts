@@ -10,6 +10,7 @@
 // - skeleton → `keypoints` x,y,v (hidden/occluded/visible → 0/1/2), bbox of its labelled nodes;
 // - ids: a category's, image's or annotation's `sourceId` is kept when it is free in its file.
 
+import { strToU8 } from 'fflate'
 import { boxRleToImageRle, imageRleToBoxRle, rleArea } from '@loupe/masks'
 import type { NodeVisibility } from '@loupe/model'
 import {
@@ -43,6 +44,16 @@ const V: Record<NodeVisibility, number> = { hidden: 0, occluded: 1, visible: 2 }
 
 const LICENSES = [{ name: '', id: 0, url: '' }]
 
+/** Images per chunk of a file: each chunk is stringified and encoded on its own. */
+const CHUNK_IMAGES = 500
+
+/**
+ * Writes each file in parts, so no single string or object list holds the whole file (a million
+ * annotations are ~250 MB of JSON, near V8's longest string): a first pass decides which
+ * annotation becomes which object and the largest id a source asked for, the second builds the
+ * objects of a few thousand images at a time, stringifies and encodes them, and lets them go.
+ * The bytes are those of one `JSON.stringify` of the whole file.
+ */
 export function writeCoco(dataset: Dataset, options?: WriteOptions): FileTree {
   const tree = new FileTree()
   const skeletonLabels = dataset.labels.filter(isSkeletonLabel)
@@ -70,6 +81,7 @@ export function writeCoco(dataset: Dataset, options?: WriteOptions): FileTree {
     skeleton: (label.skeleton?.edges ?? []).map(([a, b]) => [a + 1, b + 1]),
   }))
   const labelsByName = new Map(dataset.labels.map((label) => [label.name, label]))
+  const context: ObjectContext = { labels: labelsByName, plainIds, skeletonIds }
 
   const subsets = new Map<string, DatasetImage[]>()
   for (const image of dataset.images) {
@@ -80,66 +92,159 @@ export function writeCoco(dataset: Dataset, options?: WriteOptions): FileTree {
   if (subsets.size === 0) subsets.set(DEFAULT_SUBSET, [])
 
   const includeImages = options?.includeImages !== false
+  const withKeypoints = skeletonLabels.length > 0
   const total = dataset.images.length
   let done = 0
   for (const [subset, images] of subsets) {
-    const imageIds = assignIds(
-      images.map((image) => image.sourceId),
-      1,
-    )
-    const instances = new ObjectList()
-    const keypoints = new ObjectList()
-    const cocoImages = images.map((image, index) => {
+    // pass 1: the ids wished for, in object order, and so where fresh ids start
+    const imageIds = new IdAssigner()
+    const instanceIds = new IdAssigner()
+    const keypointIds = new IdAssigner()
+    for (const image of images) {
       throwIfCancelled(options?.signal)
-      const imageId = imageIds[index]!
-      writeImageObjects(image, imageId, labelsByName, plainIds, skeletonIds, instances, keypoints)
-      if (includeImages && image.data) tree.set(`images/${subset}/${image.name}`, image.data)
-      options?.onProgress?.({ done: ++done, total, phase: 'export' })
-      return {
-        id: imageId,
-        width: image.width,
-        height: image.height,
-        file_name: image.name,
-        license: 0,
-        flickr_url: '',
-        coco_url: '',
-        date_captured: 0,
-      }
-    })
-    const file = (categories: unknown[], list: ObjectList) =>
-      JSON.stringify({
-        licenses: LICENSES,
-        info,
-        categories,
-        images: cocoImages,
-        annotations: list.finish(),
+      imageIds.wish(image.sourceId)
+      forEachObject(image, context, (kind, ann) => {
+        ;(kind === 'instance' ? instanceIds : keypointIds).wish(ann.sourceId)
       })
-    tree.set(`annotations/instances_${subset}.json`, file(plainCategories, instances))
-    if (skeletonLabels.length > 0) {
-      tree.set(`annotations/person_keypoints_${subset}.json`, file(skeletonCategories, keypoints))
+    }
+    imageIds.start()
+    instanceIds.start()
+    keypointIds.start()
+
+    // pass 2: objects of CHUNK_IMAGES images at a time, stringified and encoded
+    const imageParts = new JsonArrayParts()
+    const instanceParts = new JsonArrayParts()
+    const keypointParts = new JsonArrayParts()
+    for (let from = 0; from < images.length; from += CHUNK_IMAGES) {
+      const chunk = images.slice(from, from + CHUNK_IMAGES)
+      const cocoImages: unknown[] = []
+      const instances: CocoObject[] = []
+      const keypoints: CocoObject[] = []
+      for (const image of chunk) {
+        throwIfCancelled(options?.signal)
+        const imageId = imageIds.next()
+        writeImageObjects(image, imageId, context, (kind, object) => {
+          if (kind === 'instance') {
+            object.id = instanceIds.next()
+            instances.push(object)
+          } else {
+            object.id = keypointIds.next()
+            keypoints.push(object)
+          }
+        })
+        if (includeImages && image.data) tree.set(`images/${subset}/${image.name}`, image.data)
+        options?.onProgress?.({ done: ++done, total, phase: 'export' })
+        cocoImages.push({
+          id: imageId,
+          width: image.width,
+          height: image.height,
+          file_name: image.name,
+          license: 0,
+          flickr_url: '',
+          coco_url: '',
+          date_captured: 0,
+        })
+      }
+      imageParts.add(cocoImages)
+      instanceParts.add(instances)
+      if (withKeypoints) keypointParts.add(keypoints)
+    }
+    const file = (categories: unknown[], annotations: JsonArrayParts) => {
+      const head = JSON.stringify({ licenses: LICENSES, info, categories })
+      return joinBytes([
+        encode(head.slice(0, -1) + ',"images":'),
+        ...imageParts.parts(),
+        encode(',"annotations":'),
+        ...annotations.parts(),
+        encode('}'),
+      ])
+    }
+    tree.set(`annotations/instances_${subset}.json`, file(plainCategories, instanceParts))
+    if (withKeypoints) {
+      tree.set(
+        `annotations/person_keypoints_${subset}.json`,
+        file(skeletonCategories, keypointParts),
+      )
     }
   }
   return tree
+}
+
+const encode = (text: string): Uint8Array => strToU8(text)
+
+function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let length = 0
+  for (const part of parts) length += part.length
+  const out = new Uint8Array(length)
+  let offset = 0
+  for (const part of parts) {
+    out.set(part, offset)
+    offset += part.length
+  }
+  return out
+}
+
+/** A JSON array written in parts: the UTF-8 bytes of `[a,b` `,c,d` … `]`, as one stringify gives. */
+class JsonArrayParts {
+  private readonly list: Uint8Array[] = []
+  private empty = true
+
+  add(items: readonly unknown[]): void {
+    if (items.length === 0) return
+    const text = JSON.stringify(items)
+    // `[a,b]` → `[a,b` for the first chunk, `,a,b` for the rest
+    this.list.push(encode((this.empty ? '[' : ',') + text.slice(1, -1)))
+    this.empty = false
+  }
+
+  parts(): Uint8Array[] {
+    return this.empty ? [encode('[]')] : [...this.list, encode(']')]
+  }
 }
 
 function isSkeletonLabel(label: DatasetLabel): boolean {
   return label.type === 'skeleton' || label.skeleton !== undefined
 }
 
-/** COCO objects of one file, with the ids their sources asked for, numbered on `finish`. */
-class ObjectList {
-  private readonly objects: CocoObject[] = []
-  private readonly wanted: (number | undefined)[] = []
+/**
+ * The ids of one list, handed out in order: a wish (a non-negative integer) is granted to the
+ * first that makes it; the rest get fresh ids after the largest granted one (at least 1). The
+ * same ids as `assignIds`, without holding the list: wishes are made in a first pass (only the
+ * largest matters), `next` is called in the same order in the second. Wishes that only ever grow
+ * (the usual case: ids read from a file) cannot repeat, so no set of taken ids is needed.
+ */
+class IdAssigner {
+  /** Wishes in order; NaN for none. */
+  private readonly wishes: number[] = []
+  private taken: Set<number> | undefined
+  private max = 0
+  private last = -1
+  private increasing = true
+  private fresh = 1
+  private index = 0
 
-  add(object: CocoObject, sourceId: number | undefined): void {
-    this.objects.push(object)
-    this.wanted.push(sourceId)
+  wish(id: number | undefined): void {
+    if (id !== undefined && Number.isSafeInteger(id) && id >= 0) {
+      this.wishes.push(id)
+      if (id <= this.last) this.increasing = false
+      this.last = id
+      if (id > this.max) this.max = id
+    } else this.wishes.push(NaN)
   }
 
-  finish(): CocoObject[] {
-    const ids = assignIds(this.wanted, 1)
-    for (let i = 0; i < this.objects.length; i++) this.objects[i]!.id = ids[i]!
-    return this.objects
+  start(): void {
+    this.fresh = this.max + 1
+    if (!this.increasing) this.taken = new Set()
+  }
+
+  next(): number {
+    const id = this.wishes[this.index++]!
+    if (id !== id) return this.fresh++ // NaN: no wish
+    if (this.taken) {
+      if (this.taken.has(id)) return this.fresh++
+      this.taken.add(id)
+    }
+    return id
   }
 }
 
@@ -172,39 +277,88 @@ function categoryIds(labels: readonly DatasetLabel[]): Map<string, number> {
   return new Map(labels.map((label, i) => [label.name, ids[i]!]))
 }
 
+interface ObjectContext {
+  labels: ReadonlyMap<string, DatasetLabel>
+  plainIds: ReadonlyMap<string, number>
+  skeletonIds: ReadonlyMap<string, number>
+}
+
+type ObjectKind = 'instance' | 'keypoint'
+
+/**
+ * Which list an annotation's object goes to, or undefined when it makes none (not written, or
+ * merged into an earlier polygon of its group). `merged` holds the group keys seen in the image.
+ */
+function objectKind(
+  ann: DatasetAnnotation,
+  context: ObjectContext,
+  merged: Set<string>,
+): ObjectKind | 'merge' | undefined {
+  if (ann.type === 'skeleton') {
+    const nodes = context.labels.get(ann.label)?.skeleton?.nodes.length
+    if (!context.skeletonIds.has(ann.label) || nodes === undefined) return undefined
+    return ann.points.length === nodes * 2 ? 'keypoint' : undefined
+  }
+  if (!context.plainIds.has(ann.label)) return undefined
+  switch (ann.type) {
+    case 'rectangle':
+    case 'ellipse':
+      return 'instance'
+    case 'mask':
+      return ann.mask ? 'instance' : undefined
+    case 'polygon': {
+      if (ann.group === undefined) return 'instance'
+      const key = groupKey(ann)
+      if (merged.has(key)) return 'merge'
+      merged.add(key)
+      return 'instance'
+    }
+    default:
+      return undefined
+  }
+}
+
+/** Polygons of one group, label, crowd flag, attributes and score are one object. */
+function groupKey(ann: DatasetAnnotation): string {
+  return JSON.stringify([ann.group, ann.label, !!ann.crowd, attributesOf(ann), ann.score])
+}
+
+/** Pass 1: the annotations of an image that start an object, in object order. */
+function forEachObject(
+  image: DatasetImage,
+  context: ObjectContext,
+  each: (kind: ObjectKind, ann: DatasetAnnotation) => void,
+): void {
+  const merged = new Set<string>()
+  for (const ann of image.annotations) {
+    const kind = objectKind(ann, context, merged)
+    if (kind === 'instance' || kind === 'keypoint') each(kind, ann)
+  }
+}
+
+/** Pass 2: the objects of an image, in the same order as `forEachObject`. */
 function writeImageObjects(
   image: DatasetImage,
   imageId: number,
-  labels: ReadonlyMap<string, DatasetLabel>,
-  plainIds: ReadonlyMap<string, number>,
-  skeletonIds: ReadonlyMap<string, number>,
-  instances: ObjectList,
-  keypoints: ObjectList,
+  context: ObjectContext,
+  each: (kind: ObjectKind, object: CocoObject) => void,
 ): void {
-  const merged = new Map<string, CocoObject>()
+  const seen = new Set<string>()
+  const groups = new Map<string, CocoObject>()
   for (const ann of image.annotations) {
-    if (ann.type === 'skeleton') {
-      const categoryId = skeletonIds.get(ann.label)
-      const nodes = labels.get(ann.label)?.skeleton?.nodes.length
-      if (categoryId === undefined || nodes === undefined || ann.points.length !== nodes * 2)
-        continue
-      keypoints.add(skeletonObject(ann, imageId, categoryId), ann.sourceId)
+    const kind = objectKind(ann, context, seen)
+    if (kind === undefined) continue
+    if (kind === 'keypoint') {
+      each(kind, skeletonObject(ann, imageId, context.skeletonIds.get(ann.label)!))
       continue
     }
-    const categoryId = plainIds.get(ann.label)
-    if (categoryId === undefined) continue
-    const object = shapeObject(ann, image, imageId, categoryId)
-    if (!object) continue
-    if (ann.type === 'polygon' && ann.group !== undefined) {
-      const key = JSON.stringify([ann.group, ann.label, !!ann.crowd, object.attributes, ann.score])
-      const first = merged.get(key)
-      if (first) {
-        addPart(first, object)
-        continue
-      }
-      merged.set(key, object)
+    const object = shapeObject(ann, image, imageId, context.plainIds.get(ann.label)!)!
+    if (kind === 'merge') {
+      addPart(groups.get(groupKey(ann))!, object)
+      continue
     }
-    instances.add(object, ann.sourceId)
+    if (ann.type === 'polygon' && ann.group !== undefined) groups.set(groupKey(ann), object)
+    each(kind, object)
   }
 }
 
