@@ -111,6 +111,9 @@ export class PgBossDispatch implements FlowDispatch {
       schema: this.#bossSchema,
       max: 3,
       schedule: false,
+      // A job only says "this run is due": the run's record is the store's. Completed jobs go after
+      // an hour (default: a week, ~600k rows for a one-second deployment).
+      deleteAfterHours: 1,
       application_name: 'loupe-flows',
     })
     this.boss.on('error', (error: unknown) =>
