@@ -1,8 +1,10 @@
-// Across YOLO 1.1, Ultralytics and Pascal VOC: boxes agree, detection tells them apart, and
+// Across YOLO 1.1, Ultralytics, Pascal VOC and COCO: boxes agree (also for a unicode name and
+// coordinates in the tens of thousands), detection tells them apart, and
 // every reader and writer reports progress and stops when cancelled.
 
 import { describe, expect, it } from 'vitest'
 import type { Dataset } from '../src/dataset'
+import { coco } from '../src/coco'
 import { CancelledError } from '../src/errors'
 import { FileTree } from '../src/files'
 import type { FormatModule, ProgressInfo } from '../src/format'
@@ -11,7 +13,8 @@ import { voc } from '../src/voc'
 import { yolo } from '../src/yolo'
 import { expectClose, image, label, png, rect } from './yolo-voc-builders'
 
-const formats: FormatModule[] = [yolo, ultralytics, voc]
+const formats: FormatModule[] = [yolo, ultralytics, voc, coco]
+const big = { width: 60_000, height: 40_000 }
 
 function dataset(): Dataset {
   return {
@@ -28,20 +31,35 @@ function dataset(): Dataset {
         },
       ),
       image('y.png', 33, 17, [rect('cat', [1, 2, 3, 4])], { data: png(33, 17), subset: 'train' }),
+      // a unicode name and coordinates far from the origin (a 60,000 × 40,000 scan, no bytes:
+      // its size comes from the project, as in an annotation-only import)
+      image(
+        'straße 画像.png',
+        60_000,
+        40_000,
+        [rect('dog', [59_000.5, 39_000.25, 59_999, 40_000])],
+        {
+          subset: 'train',
+        },
+      ),
     ],
   }
 }
 
-describe('YOLO 1.1 ↔ Ultralytics ↔ Pascal VOC', () => {
+describe('YOLO 1.1 ↔ Ultralytics ↔ Pascal VOC ↔ COCO', () => {
   it('carry the same boxes from one to the next', async () => {
     let current = dataset()
-    for (const format of [yolo, voc, ultralytics, yolo, voc]) {
+    for (const format of [yolo, voc, coco, ultralytics, yolo, coco, voc]) {
       const files = FileTree.fromZip((await format.write(current)).toZip())
-      current = await format.read(files)
+      current = await format.read(files, {
+        imageSize: (name) =>
+          name.endsWith('画像.png') ? { width: 60_000, height: 40_000 } : undefined,
+      })
       expect(current.labels.map((l) => l.name)).toEqual(['cat', 'dog'])
       expect(current.images.map((i) => [i.name, i.subset, i.width, i.height])).toEqual([
         ['x.png', 'train', 640, 480],
         ['y.png', 'train', 33, 17],
+        ['straße 画像.png', 'train', 60_000, 40_000],
       ])
       current.images.forEach((img, i) => {
         const original = dataset().images[i]!
@@ -64,26 +82,25 @@ describe('YOLO 1.1 ↔ Ultralytics ↔ Pascal VOC', () => {
       expect(best[0], JSON.stringify(scores)).toBe(writer.id)
     }
     const empty = new FileTree([['readme.txt', 'hello']])
-    expect(formats.map((format) => format.detect(empty))).toEqual([0, 0, 0])
+    expect(formats.map((format) => format.detect(empty))).toEqual([0, 0, 0, 0])
   })
 
   it('report progress per image and stop when cancelled', async () => {
     for (const format of formats) {
       const progress: ProgressInfo[] = []
       const files = await format.write(dataset(), { onProgress: (p) => progress.push(p) })
-      expect(progress.map((p) => [p.done, p.total])).toEqual([
-        [1, 2],
-        [2, 2],
-      ])
+      const perImage = [
+        [1, 3],
+        [2, 3],
+        [3, 3],
+      ]
+      expect(progress.map((p) => [p.done, p.total])).toEqual(perImage)
       progress.length = 0
-      await format.read(files, { onProgress: (p) => progress.push(p) })
-      expect(progress.map((p) => [p.done, p.total])).toEqual([
-        [1, 2],
-        [2, 2],
-      ])
+      await format.read(files, { onProgress: (p) => progress.push(p), imageSize: () => big })
+      expect(progress.map((p) => [p.done, p.total])).toEqual(perImage)
       const signal = { aborted: true }
       expect(() => format.write(dataset(), { signal })).toThrow(CancelledError)
-      expect(() => format.read(files, { signal })).toThrow(CancelledError)
+      expect(() => format.read(files, { signal, imageSize: () => big })).toThrow(CancelledError)
     }
   })
 })
