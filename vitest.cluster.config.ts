@@ -7,7 +7,7 @@ process.env.LOUPE_TEST_RUN ??= randomBytes(4).toString('hex')
 
 /**
  * `npm run test:cluster`: cluster mode on the local PostgreSQL and Redis (LOUPE_TEST_DATABASE_URL,
- * LOUPE_TEST_REDIS_URL). The cluster tests themselves, plus the sync and auth suites with every
+ * LOUPE_TEST_REDIS_URL). The cluster tests themselves, plus the sync, auth and flows suites with every
  * test server replaced by two instances behind a TCP balancer (test/cluster/suites.setup.ts).
  */
 export default defineConfig({
@@ -28,13 +28,17 @@ export default defineConfig({
             'sync-server/test/sync/relay-*.test.ts',
             'sync-server/test/sync/pending.test.ts',
             'sync-server/test/api/auth-matrix.test.ts',
+            'sync-server/test/flows-api/*.test.ts',
           ],
           // relay-crash kills a SQLite server; the cluster kill test covers that case here.
           exclude: ['sync-server/test/sync/relay-crash.test.ts'],
           setupFiles: ['sync-server/test/cluster/suites.setup.ts'],
           // Client-id ownership is checked per instance: two sockets on different instances writing
           // as one client id are not detected (a known limit of cluster mode, see the README).
-          testNamePattern: /^(?!.*(client-id hijacking|a silent owner is superseded))/,
+          // The flows-api kill test restarts a SQLite server process of its own; the cluster flow
+          // tests kill instances on PostgreSQL instead.
+          testNamePattern:
+            /^(?!.*(client-id hijacking|a silent owner is superseded|killed with -9 is Crashed at restart))/,
         },
       },
     ],
