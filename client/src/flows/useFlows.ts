@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { useApi } from '../app/context'
-import { FlowsApi } from './flows-api'
+import { FlowsApi, FINAL_RUN_STATES } from './flows-api'
 import type { Deployment, FlowInfo, FlowRunView } from './flows-api'
 
 export function useFlowsApi(): FlowsApi {
@@ -56,6 +56,10 @@ export function useProjectRuns(flows: FlowsApi, projectId: string) {
       const next = new Map(current)
       for (const run of list) {
         if (run.state === 'Scheduled' && Date.parse(run.scheduledAt) > now) continue
+        // A final state is never left: a progress event or a listing read before the run ended
+        // that arrives after its end must not show it running again.
+        const known = next.get(run.id)
+        if (known && FINAL_RUN_STATES.has(known.state) && !FINAL_RUN_STATES.has(run.state)) continue
         next.set(run.id, run)
       }
       return next
