@@ -25,9 +25,8 @@ import type pg from 'pg'
 import type { PostgresDatabase } from '../storage/postgres-db'
 import { INSERT_RUN, STEPS, num, numOrNull, runValues, toRun } from './postgres-schema'
 import type { PgRunRow } from './postgres-schema'
+import { ACTIVE, CLAIMABLE } from './sql-states'
 
-const CLAIMABLE = `('Scheduled', 'Late', 'AwaitingRetry')`
-const ACTIVE = `('Pending', 'Running', 'Retrying', 'Cancelling')`
 /** First key of the per-root advisory lock that numbers log lines. */
 const LOG_LOCK = 0x10_f1
 

@@ -26,9 +26,7 @@ import { migrate } from '../storage/sqlite'
 import type { SqliteDatabase } from '../storage/sqlite'
 import { STEPS, runParams, toRun } from './sqlite-schema'
 import type { RunRow } from './sqlite-schema'
-
-const CLAIMABLE = `('Scheduled', 'Late', 'AwaitingRetry')`
-const ACTIVE = `('Pending', 'Running', 'Retrying', 'Cancelling')`
+import { ACTIVE, CLAIMABLE } from './sql-states'
 
 /**
  * FlowStore on the embedded SQLite file (better-sqlite3, WAL). Every method is one IMMEDIATE
