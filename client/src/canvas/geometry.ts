@@ -1,9 +1,11 @@
 // Shape geometry in image pixels, shared by the GPU buffers and CPU hit testing so what is
 // drawn and what is picked can never disagree.
 
+import { pointsBounds } from '@loupe/masks'
 import type { RenderShape } from './types'
 
 export type Bounds = [x1: number, y1: number, x2: number, y2: number]
+export { pointsBounds }
 
 const DEG = Math.PI / 180
 
@@ -84,22 +86,6 @@ export function shapeOutline(shape: RenderShape): { ring: number[]; closed: bool
     case 'skeleton':
       return null
   }
-}
-
-export function pointsBounds(points: readonly number[]): Bounds {
-  let x1 = Infinity
-  let y1 = Infinity
-  let x2 = -Infinity
-  let y2 = -Infinity
-  for (let i = 0; i + 1 < points.length; i += 2) {
-    const x = points[i]!
-    const y = points[i + 1]!
-    if (x < x1) x1 = x
-    if (x > x2) x2 = x
-    if (y < y1) y1 = y
-    if (y > y2) y2 = y
-  }
-  return [x1, y1, x2, y2]
 }
 
 /** Axis-aligned bounds of the shape as drawn (rotation included). */

@@ -1,6 +1,7 @@
 // CPU picking: which shape is under an image-pixel point. Shapes are indexed in a spatial grid
 // by their drawn bounds; candidates are tested exactly, topmost (last drawn) first.
 
+import { segmentDistance2 } from '@loupe/masks'
 import { ellipseRing, rectCorners, shapeBounds, type Bounds } from './geometry'
 import { cachedBounds } from './shape-bounds'
 import { rleAt } from './rle'
@@ -185,24 +186,6 @@ export function pointInPolygon(ring: readonly number[], x: number, y: number): b
     if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside
   }
   return inside
-}
-
-export function segmentDistance2(
-  px: number,
-  py: number,
-  ax: number,
-  ay: number,
-  bx: number,
-  by: number,
-): number {
-  const dx = bx - ax
-  const dy = by - ay
-  const len2 = dx * dx + dy * dy
-  let t = len2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / len2 : 0
-  t = t < 0 ? 0 : t > 1 ? 1 : t
-  const ex = ax + t * dx - px
-  const ey = ay + t * dy - py
-  return ex * ex + ey * ey
 }
 
 function nearRing(ring: readonly number[], x: number, y: number, tol: number, closed: boolean) {

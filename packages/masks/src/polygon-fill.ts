@@ -2,6 +2,7 @@
 // inside the polygon, even-odd), the rule that makes a polygon along pixel edges fill exactly
 // the pixels it encloses, so `maskOutlines` (outline tracing) and this fill invert each other.
 
+import { pointsBounds } from './geometry'
 import { bitmapBounds, bitmapToRle, cropBitmap, type Bitmap, type PixelBox, type Rle } from './rle'
 
 interface Edge {
@@ -69,18 +70,7 @@ export function fillPolygon(points: readonly number[], bitmap: Bitmap, left = 0,
  */
 export function polygonToMask(points: readonly number[]): { box: PixelBox; rle: Rle } | null {
   if (points.length < 6) return null
-  let minX = Infinity
-  let minY = Infinity
-  let maxX = -Infinity
-  let maxY = -Infinity
-  for (let i = 0; i + 1 < points.length; i += 2) {
-    const x = points[i]!
-    const y = points[i + 1]!
-    if (x < minX) minX = x
-    if (x > maxX) maxX = x
-    if (y < minY) minY = y
-    if (y > maxY) maxY = y
-  }
+  const [minX, minY, maxX, maxY] = pointsBounds(points)
   if (![minX, minY, maxX, maxY].every(Number.isFinite)) return null
   const left = Math.floor(minX)
   const top = Math.floor(minY)

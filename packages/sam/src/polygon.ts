@@ -3,28 +3,9 @@
 // Huge masks are traced on a reduced grid (at most `maxPixels` in the box) and scaled back, so
 // the outline of a 16,000 × 12,000 mask costs what a ~4 M-pixel one does.
 
-import { maskToPolygons } from '@loupe/masks'
+import { maskToPolygons, segmentDistance2 } from '@loupe/masks'
 import { logitsToMask, type MaskLogits, type MaskShape } from './upsample'
 import { SAM_INPUT_SIZE, type Size } from './geometry'
-
-/** Perpendicular distance² from (px, py) to the segment (ax, ay)–(bx, by). */
-function segmentDistance2(
-  px: number,
-  py: number,
-  ax: number,
-  ay: number,
-  bx: number,
-  by: number,
-): number {
-  const dx = bx - ax
-  const dy = by - ay
-  const len2 = dx * dx + dy * dy
-  let t = len2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / len2 : 0
-  t = t < 0 ? 0 : t > 1 ? 1 : t
-  const ex = ax + t * dx - px
-  const ey = ay + t * dy - py
-  return ex * ex + ey * ey
-}
 
 /** Douglas–Peucker over vertices [first, last] of a flat `x,y` list; marks the kept ones. */
 function simplifyRange(

@@ -1,21 +1,10 @@
 // Plane geometry COCO export needs: bounds, polygon area, an ellipse as a polygon.
 
+import { pointsBounds } from '@loupe/masks'
+
 /** `[x1, y1, x2, y2]` of flat `x,y` pairs; zeros when there are none. */
 export function pointBounds(points: readonly number[]): [number, number, number, number] {
-  if (points.length < 2) return [0, 0, 0, 0]
-  let x1 = Infinity
-  let y1 = Infinity
-  let x2 = -Infinity
-  let y2 = -Infinity
-  for (let i = 0; i + 1 < points.length; i += 2) {
-    const x = points[i]!
-    const y = points[i + 1]!
-    if (x < x1) x1 = x
-    if (x > x2) x2 = x
-    if (y < y1) y1 = y
-    if (y > y2) y2 = y
-  }
-  return [x1, y1, x2, y2]
+  return points.length < 2 ? [0, 0, 0, 0] : pointsBounds(points)
 }
 
 /** Area of a simple polygon (shoelace). */
