@@ -33,12 +33,9 @@ export default defineConfig({
           // relay-crash kills a SQLite server; the cluster kill test covers that case here.
           exclude: ['sync-server/test/sync/relay-crash.test.ts'],
           setupFiles: ['sync-server/test/cluster/suites.setup.ts'],
-          // Client-id ownership is checked per instance: two sockets on different instances writing
-          // as one client id are not detected (a known limit of cluster mode, see the README).
           // The flows-api kill test restarts a SQLite server process of its own; the cluster flow
           // tests kill instances on PostgreSQL instead.
-          testNamePattern:
-            /^(?!.*(client-id hijacking|a silent owner is superseded|killed with -9 is Crashed at restart))/,
+          testNamePattern: /^(?!.*killed with -9 is Crashed at restart)/,
         },
       },
     ],

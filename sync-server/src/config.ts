@@ -37,6 +37,12 @@ export interface LoupeConfig {
   redisUrl: string | null
   /** Prefix of Loupe's Redis channels and keys (`LOUPE_REDIS_PREFIX`, default `loupe:`). */
   redisPrefix: string
+  /**
+   * Cluster mode: expiry of the Redis record that says which socket owns a Yjs client id in a room
+   * (`LOUPE_CLIENT_OWNER_TTL_MS`, default 5000, at least 300); renewed every third of it. An
+   * instance cut off from Redis without dying holds its clients' ids this long at most.
+   */
+  clientOwnerTtlMs: number
   /** Content-addressed blob folder (`LOUPE_BLOB_DIR`, default `<data dir>/blobs`); shared in a cluster. */
   blobDir: string
   /** Flow runs executed at once by this instance (`LOUPE_FLOW_CONCURRENCY`, default 2). */
@@ -58,6 +64,16 @@ function positiveInt(name: string, raw: string | undefined, fallback: number): n
     throw new Error(`${name}: expected a non-negative integer, got ${JSON.stringify(raw)}`)
   }
   return value
+}
+
+function clientOwnerTtl(raw: string | undefined): number {
+  const ttl = positiveInt('LOUPE_CLIENT_OWNER_TTL_MS', raw, 5_000)
+  if (ttl < 300) {
+    throw new Error(
+      `LOUPE_CLIENT_OWNER_TTL_MS: expected at least 300 (ms), got ${JSON.stringify(raw)}`,
+    )
+  }
+  return ttl
 }
 
 /** Reads a secret from the environment, else from `file` in the data dir, else generates it there. */
@@ -134,6 +150,7 @@ export function loadConfig(
     databaseSchema: overrides.databaseSchema ?? (env.LOUPE_DATABASE_SCHEMA || 'public'),
     redisUrl: overrides.redisUrl ?? (env.REDIS_URL || null),
     redisPrefix: overrides.redisPrefix ?? (env.LOUPE_REDIS_PREFIX || 'loupe:'),
+    clientOwnerTtlMs: overrides.clientOwnerTtlMs ?? clientOwnerTtl(env.LOUPE_CLIENT_OWNER_TTL_MS),
     blobDir: resolve(overrides.blobDir ?? (env.LOUPE_BLOB_DIR || join(dataDir, 'blobs'))),
     flowConcurrency:
       overrides.flowConcurrency ??

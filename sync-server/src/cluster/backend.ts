@@ -12,6 +12,7 @@ import { SqliteDocumentStore } from '../storage/sqlite-documents'
 import { SqliteMetaStore } from '../storage/sqlite-meta'
 import type { BlobStore, DocumentStore, MetaStore } from '../storage/types'
 import { RedisFanOut, RedisLock, withTimeout } from './redis'
+import { RedisClientOwnership } from './redis-ownership'
 import type { RoomCluster } from './room-cluster'
 
 /** One dependency readiness depends on (`GET /api/ready`). */
@@ -54,6 +55,7 @@ export async function openBackend(config: LoupeConfig, logger: Logger): Promise<
   }
   const postgres = new PostgresDatabase({ url: config.databaseUrl, schema: config.databaseSchema })
   let fanout: RedisFanOut | null = null
+  let owners: RedisClientOwnership | null = null
   try {
     const documents = await PostgresDocumentStore.open(postgres)
     const meta = await PostgresMetaStore.open(postgres)
@@ -69,9 +71,17 @@ export async function openBackend(config: LoupeConfig, logger: Logger): Promise<
         logger,
       })
       await fanout.ping()
+      owners = await RedisClientOwnership.start({
+        fanout,
+        prefix: config.redisPrefix,
+        instance,
+        logger,
+        ttlMs: config.clientOwnerTtlMs,
+      })
       cluster = {
         fanout,
         lock: new RedisLock(fanout.publisher, config.redisPrefix),
+        owners,
         loadSince: (room, afterSeq) => documents.loadSince(room, afterSeq),
         gapMs: 250,
         compactionLockMs: 30_000,
@@ -89,11 +99,13 @@ export async function openBackend(config: LoupeConfig, logger: Logger): Promise<
       readiness,
       instance,
       close: async () => {
+        await owners?.close()
         await fanout?.close()
         await postgres.close()
       },
     }
   } catch (error) {
+    await owners?.close()
     await fanout?.close()
     await postgres.close().catch(() => undefined)
     throw error

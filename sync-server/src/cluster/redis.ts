@@ -33,6 +33,8 @@ export class RedisFanOut implements FanOut {
   readonly subscriber: Redis
   readonly #handlers = new Map<string, Set<FanOutHandler>>()
   readonly #subscribing = new Map<string, Promise<unknown>>()
+  /** Channels that are not rooms (an instance's own control channel), by name. */
+  readonly #listeners = new Map<string, (payload: Buffer) => void>()
   #connectedOnce = false
 
   constructor(readonly options: RedisOptions) {
@@ -94,6 +96,23 @@ export class RedisFanOut implements FanOut {
     }
   }
 
+  /**
+   * Subscribes `onMessage` to a channel that is not a room's (raw payloads, no instance filter).
+   * Resolves once subscribed; ioredis subscribes again after a reconnect.
+   */
+  async listen(channel: string, onMessage: (payload: Buffer) => void): Promise<void> {
+    if (this.#listeners.has(channel) || this.#handlers.has(channel)) {
+      throw new Error(`redis: channel ${channel} is already in use`)
+    }
+    this.#listeners.set(channel, onMessage)
+    try {
+      await this.subscriber.subscribe(channel)
+    } catch (error) {
+      this.#listeners.delete(channel)
+      throw error
+    }
+  }
+
   #publish(channel: string, message: FanOutMessage): void {
     const payload = Buffer.from(encodeFanOutMessage(this.options.instance, message))
     this.publisher.publish(channel, payload).catch((error: unknown) => {
@@ -105,6 +124,11 @@ export class RedisFanOut implements FanOut {
   }
 
   #deliver(channel: string, payload: Buffer): void {
+    const listener = this.#listeners.get(channel)
+    if (listener) {
+      listener(payload)
+      return
+    }
     const handlers = this.#handlers.get(channel)
     if (!handlers) return
     let decoded: ReturnType<typeof decodeFanOutMessage>
@@ -127,11 +151,13 @@ export class RedisFanOut implements FanOut {
 
   async close(): Promise<void> {
     this.#handlers.clear()
+    this.#listeners.clear()
     await Promise.allSettled([this.subscriber.quit(), this.publisher.quit()])
   }
 }
 
-const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+/** Compare and delete: `KEYS[1]` is deleted only while it still holds `ARGV[1]`. */
+export const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
 return 0`
 
 /** `SET key token NX PX ttl`; released only by its holder (compare and delete in Lua). */

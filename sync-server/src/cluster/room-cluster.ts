@@ -1,4 +1,5 @@
 import type { StoredRoom } from '../storage/types'
+import type { ClientOwnership } from './client-ownership'
 import type { FanOut } from './fanout'
 import type { ClusterLock } from './lock'
 
@@ -6,6 +7,8 @@ import type { ClusterLock } from './lock'
 export interface RoomCluster {
   fanout: FanOut
   lock: ClusterLock
+  /** Which socket owns each Yjs client id of a room, across the instances. */
+  owners: ClientOwnership
   /** Log entries stored after `afterSeq` (`lastSeq` is `afterSeq` when there are none). */
   loadSince(room: string, afterSeq: number): Promise<StoredRoom>
   /** A gap in the received sequence numbers lasting this long is filled from storage. */

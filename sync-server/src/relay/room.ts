@@ -97,7 +97,7 @@ export class RelayRoom {
       name,
       deps.logger,
       () => deps.settings.staleOwnerMs,
-      deps.cluster ? CloseCode.tryAgainLater : CloseCode.conflict,
+      deps.cluster?.owners ?? null,
     )
     this.presence = new RoomAwareness(
       () => this.connections,
@@ -243,6 +243,7 @@ export class RelayRoom {
     if (this.#gapTimer !== null) clearTimeout(this.#gapTimer)
     this.#gapTimer = null
     this.#leaveChannel()
+    this.#owners.dispose()
     this.presence.destroy()
     this.doc.destroy()
   }
@@ -407,7 +408,8 @@ export class RelayRoom {
       throw error
     }
     const writers = this.deps.cluster ? this.#contiguousWriters(effect) : effect.writers
-    this.#owners.check(connection, writers)
+    const claiming = this.#owners.check(connection, writers)
+    if (claiming) await claiming
     try {
       Y.applyUpdate(this.doc, update.bytes, connection)
     } catch (error) {

@@ -103,13 +103,31 @@ describe('cluster: two instances serve one room', () => {
     cluster = await startCluster({ instances: 2 })
     // No catch-up from storage: only the fan-out may deliver what arrives during the load.
     for (const server of cluster.servers) server.backend.cluster!.gapMs = 2_000_000_000
-    const writer = new Y.Doc()
-    await synced(await open(0, writer))
+    // A slow subscription (20 ms, as under a loaded Redis): loading before subscribing would then
+    // miss every update stored in those 20 ms, every time, not only when one falls in a sub-ms gap.
+    const fanout = cluster.servers[1]!.backend.cluster!.fanout
+    const join = fanout.join.bind(fanout)
+    fanout.join = async (...args) => {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      return join(...args)
+    }
+    // The writer streams as fast as the instances take it: past the relay's per-connection rate
+    // limit (which would only build a backlog in its socket: CI once saw 251,026 writes queued,
+    // 52k of them through after 45 s) and with at most 32 writes not yet durable, so the updates
+    // keep arriving during every load without piling up.
+    for (const server of cluster.servers) {
+      const limit = server.relay.settings.rateLimit
+      server.relay.settings.rateLimit = { ...limit, messagesPerSecond: 1e6, messageBurst: 1e6 }
+    }
+    const raw = new RawClient(cluster.wsUrlOf(0), ROOM, await token())
+    raws.push(raw)
+    await raw.opensAndSyncs()
+    const writer = raw.doc
     let stop = false
     let n = 0
     const writing = (async () => {
       while (!stop) {
-        writer.getMap('n').set(String(n++), n)
+        if (raw.sentUpdates - raw.ackCount < 32) writer.getMap('n').set(String(n++), n)
         await new Promise((resolve) => setImmediate(resolve))
       }
     })()
@@ -136,9 +154,19 @@ describe('cluster: two instances serve one room', () => {
     await synced(provider)
     stop = true
     await writing
-    await waitFor(() => sameContent(last, writer), { message: 'the last reader to catch up' })
+    // A missed update shows as pending structs that never resolve, not as slowness.
+    await waitFor(() => sameContent(last, writer), {
+      timeout: 20_000,
+      message: 'the last reader to catch up',
+    }).catch((error: unknown) => {
+      throw new Error(
+        `${(error as Error).message}; now ${last.getMap('n').size} of ${n} keys, pending structs: ${
+          last.store.pendingStructs ? 'yes' : 'none'
+        }`,
+      )
+    })
     expect(last.getMap('n').size).toBe(n)
-  })
+  }, 120_000)
 
   it('GET /api/ready checks PostgreSQL and Redis; a lost Redis is 503, and rooms resync after it', async () => {
     const redisProxy = new TcpBalancer(() => [6379])

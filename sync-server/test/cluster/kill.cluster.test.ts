@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { TokenService } from '../../src/index'
 import { RawClient, sameContent, waitFor } from '../sync/helpers'
+import type { CloseInfo } from '../sync/helpers'
 import { TcpBalancer } from './balancer'
 import { ADMIN_TOKEN, SECRET, instanceConfig, storedInPostgres } from './cluster'
 import type { TestCluster } from './cluster'
@@ -47,6 +48,8 @@ class Writer {
   client: RawClient
   confirmed = 0
   reconnects = 0
+  /** How each of its sockets was closed. */
+  readonly closes: CloseInfo[] = []
   #stopped = false
 
   constructor(
@@ -63,6 +66,7 @@ class Writer {
       if (acked !== undefined) this.confirmed = Math.max(this.confirmed, acked)
       if (client.closed !== null) {
         clearInterval(poll)
+        this.closes.push(client.closed)
         if (!this.#stopped) {
           this.reconnects++
           setTimeout(() => {
@@ -145,6 +149,10 @@ describe('cluster: kill -9 of an instance while clients edit', () => {
       message: 'every edit to be confirmed after the reconnects',
     })
     expect(writers.reduce((n, writer) => n + writer.reconnects, 0)).toBeGreaterThanOrEqual(onVictim)
+    // Back on another instance, each client writes as its own id at once: the dead instance's
+    // owner records are taken over (nobody is on its control channel), not waited out.
+    const refused = writers.flatMap((writer) => writer.closes)
+    expect(refused.filter((close) => /client_id_conflict/.test(close.reason))).toEqual([])
     await waitFor(() => writers.every((writer) => sameContent(writer.doc, writers[0]!.doc)), {
       timeout: 20_000,
       message: 'writers to converge',
