@@ -8,6 +8,17 @@ import { VitePWA } from 'vite-plugin-pwa'
 const root = fileURLToPath(new URL('./client', import.meta.url))
 const outDir = fileURLToPath(new URL('./dist/client', import.meta.url))
 
+/**
+ * Cross-origin isolation, exactly as the sync server sends it with the built client
+ * (`ISOLATION_HEADERS` in sync-server/src/http/static.ts): without it there is no
+ * SharedArrayBuffer, and onnxruntime-web runs SAM on one thread in `vite` and `vite preview`.
+ */
+const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+}
+
 // The client is built into dist/client and served by the sync server (`npm start`).
 // `npm run dev` serves it with hot reload and proxies /api and /sync to a server on :8787.
 export default defineConfig({
@@ -67,11 +78,14 @@ export default defineConfig({
   // onnxruntime-web (SAM worker) loads its wasm by URL: keep it out of dev pre-bundling.
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   server: {
+    headers: ISOLATION_HEADERS,
     proxy: {
       '/api': 'http://localhost:8787',
       '/sync': { target: 'ws://localhost:8787', ws: true },
     },
   },
+  // `vite preview` serves dist/client as the server would (its proxy defaults to server.proxy).
+  preview: { headers: ISOLATION_HEADERS },
 })
 
 /** App icons drawn here (no copied art): emitted at build, served in dev. */

@@ -4,9 +4,10 @@ import type { AddressInfo } from 'node:net'
 import type * as Y from 'yjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
+import { encode as encodeJpeg } from 'jpeg-js'
 import { tinySamDecoder, tinySamEncoder } from '../worker/src/segment-testing/tiny-sam'
 import { createProject, shareLink, uploadImages } from './api'
-import { SLOW, hover, imageReady, objects, openJob, pending, toPage } from './editor'
+import { SLOW, drag, hover, imageReady, objects, openJob, pending, pixelAt, toPage } from './editor'
 import { startE2E } from './harness'
 import type { E2E } from './harness'
 
@@ -68,6 +69,72 @@ function tool(page: Page, name: string) {
 async function clickAt(page: Page, x: number, y: number): Promise<void> {
   const [px, py] = await toPage(page, x, y)
   await page.mouse.click(px, py)
+}
+
+/** The colour the page shows `dx`, `dy` CSS px from an image point. */
+async function colorNear(page: Page, x: number, y: number, dx = 3, dy = 3): Promise<number[]> {
+  const [px, py] = await toPage(page, x, y)
+  return pixelAt(page, px + dx, py + dy)
+}
+
+const isGreen = ([r = 0, g = 0, b = 0]: number[]) => g > r + 60 && g > b + 60
+const isRed = ([r = 0, g = 0, b = 0]: number[]) => r > g + 80 && r > b + 80
+const isWhite = (rgb: number[]) => rgb.every((v) => v > 215)
+
+/** Times the annotation layer was redrawn (the renderer's stats, on the canvas element). */
+async function annotationRedraws(page: Page): Promise<string | null> {
+  return page.getByTestId('editor-canvas').getAttribute('data-annotation-redraws')
+}
+
+/**
+ * A JPEG of `width` × `height`: a sky over a road with a dark block, like the scene PNGs (which
+ * the server only makes in PNG). Large JPEGs are what the SAM worker decodes at a reduced size.
+ */
+function sceneJpeg(width: number, height: number): Uint8Array {
+  const data = Buffer.alloc(width * height * 4)
+  const horizon = Math.round(height * 0.55)
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const o = (y * width + x) * 4
+      const block = x > width * 0.1 && x < width * 0.35 && y > horizon && y < height * 0.8
+      const rgb = block ? [170, 40, 40] : y < horizon ? [150, 190, 235] : [92, 92, 96]
+      data.set([...rgb, 255], o)
+    }
+  }
+  return encodeJpeg({ data, width, height }, 85).data
+}
+
+async function uploadJpeg(
+  e2e: E2E,
+  projectId: string,
+  token: string,
+  name: string,
+  bytes: Uint8Array,
+) {
+  const form = new FormData()
+  form.append('files', new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }), name)
+  const response = await fetch(`${e2e.server.url}/api/projects/${projectId}/images`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}` },
+    body: form,
+  })
+  if (!response.ok) throw new Error(`upload: ${response.status} ${await response.text()}`)
+  const { images } = (await response.json()) as { images: { id: string; jobId: string }[] }
+  return images[0]!
+}
+
+/** Loads the tiny SAM pair by URL through the model dialog (S opens it when there is no model). */
+async function loadModel(page: Page, url: string): Promise<void> {
+  await page.keyboard.press('s')
+  const dialog = page.getByTestId('sam-model-dialog')
+  await dialog.waitFor({ timeout: SLOW })
+  await dialog.getByLabel('Encoder URL').fill(`${url}/sam_encoder.onnx`)
+  await dialog.getByLabel('Decoder URL').fill(`${url}/sam_decoder.onnx`)
+  await dialog.getByRole('button', { name: 'Load from URLs' }).click()
+  const status = dialog.getByTestId('sam-model-status')
+  await expect.poll(() => status.textContent(), { timeout: SLOW }).toMatch(/^Ready/)
+  await dialog.getByRole('button', { name: 'Done' }).click()
+  await dialog.waitFor({ state: 'detached' })
 }
 
 describe('smart tools in the browser', () => {
@@ -138,8 +205,13 @@ describe('smart tools in the browser', () => {
     expect(await chooser.getByRole('radio').count()).toBe(3)
     expect(await chooser.getByRole('radio', { checked: true }).textContent()).toMatch(/^2 0\.90/)
     await page.screenshot({ path: `${OUT}/sam-preview.png` })
+    // The click is drawn on the overlay: a green disc with a white +.
+    expect(isGreen(await colorNear(page, 300, 160))).toBe(true)
+    expect(isWhite(await colorNear(page, 300, 160, 0, 0))).toBe(true)
     await page.keyboard.press('Enter')
     await expect.poll(() => objects(page).count(), { timeout: SLOW }).toBe(1)
+    // Accepted: the prompt's marks are gone.
+    await expect.poll(async () => isGreen(await colorNear(page, 300, 160))).toBe(false)
     await expect.poll(async () => (await stored()).length, { timeout: SLOW }).toBe(1)
     const [shape] = await stored()
     expect(shape!.type).toBe('polygon')
@@ -165,6 +237,32 @@ describe('smart tools in the browser', () => {
     expect(Math.abs(x2 - x1 - 50)).toBeLessThanOrEqual(3)
     await expect.poll(() => pending(page), { timeout: SLOW }).toBe('0')
 
+    // A prompt of a click, an Alt+click and a box on the road, all drawn on the overlay (green
+    // +, red −, a white box) without redrawing the annotation layer; Esc drops them all.
+    const redraws = await annotationRedraws(page)
+    await clickAt(page, 250, 440)
+    await chooser.waitFor({ timeout: SLOW })
+    await page.keyboard.down('Alt')
+    await clickAt(page, 300, 440)
+    await page.keyboard.up('Alt')
+    await drag(page, [240, 420], [330, 465])
+    await page.waitForTimeout(500)
+    await page.screenshot({ path: `${OUT}/sam-prompts.png` })
+    expect(isGreen(await colorNear(page, 250, 440))).toBe(true)
+    expect(isRed(await colorNear(page, 300, 440))).toBe(true)
+    const boxEdge = async () => {
+      const [px, py] = await toPage(page, 285, 420)
+      const column = [-1, 0, 1].map((d) => pixelAt(page, px, Math.round(py) + d))
+      return (await Promise.all(column)).some(isWhite)
+    }
+    expect(await boxEdge()).toBe(true)
+    expect(await annotationRedraws(page)).toBe(redraws)
+    await page.keyboard.press('Escape')
+    await expect.poll(async () => isRed(await colorNear(page, 300, 440))).toBe(false)
+    expect(isGreen(await colorNear(page, 250, 440))).toBe(false)
+    expect(await boxEdge()).toBe(false)
+    expect((await stored()).length).toBe(2)
+
     // Offline, after a reload: the app, the model and the embedding all come from this device.
     await page.evaluate(async () => {
       await navigator.serviceWorker.ready
@@ -187,6 +285,49 @@ describe('smart tools in the browser', () => {
     await page.screenshot({ path: `${OUT}/sam-offline.png` })
     await ana.context.setOffline(false)
     await expect.poll(async () => (await stored()).length, { timeout: SLOW }).toBe(3)
+  })
+
+  it('SAM on a 2560 × 1920 JPEG: encoded from a reduced decode, the mask is in image pixels', async () => {
+    const project = await createProject(e2e, 'SAM JPEG')
+    const image = await uploadJpeg(
+      e2e,
+      project.id,
+      project.token,
+      'street.jpg',
+      sceneJpeg(2560, 1920),
+    )
+    const token = await shareLink(e2e, project.id, project.token, 'annotator')
+    const { page } = await openJob(e2e, {
+      token,
+      projectId: project.id,
+      jobId: image.jobId,
+      name: 'Jo',
+    })
+    const room = `job/${project.id}/${image.jobId}`
+    const stored = () =>
+      e2e.server.relay.read(
+        room,
+        (doc: Y.Doc) => Object.values(doc.getMap('shapes').toJSON()) as StoredShape[],
+      )
+    await loadModel(page, models.url)
+    const chip = page.getByTestId('sam-model-button')
+    await expect.poll(() => chip.getAttribute('data-embedding'), { timeout: SLOW }).toBe('ready')
+    // Same aspect as the 640 × 480 scenes: toPage's (300, 160) is image pixel (1200, 640).
+    await clickAt(page, 300, 160)
+    await page.getByRole('radiogroup', { name: 'Mask candidates' }).waitFor({ timeout: SLOW })
+    await page.screenshot({ path: `${OUT}/sam-jpeg-preview.png` })
+    await page.keyboard.press('Enter')
+    await expect.poll(async () => (await stored()).length, { timeout: SLOW }).toBe(1)
+    const [shape] = await stored()
+    expect(shape!.source).toBe('sam')
+    // The best candidate is a disc of 56 model px around the click: 56 × 2560 / 1024 = 140 image
+    // px. Had the encoder taken the decoded size for the image's, it would be 56 px at (300, 160).
+    const disc = Math.PI * 140 * 140
+    expect(Math.abs(area(shape!.points) - disc) / disc).toBeLessThan(0.12)
+    const xs = shape!.points.filter((_, i) => i % 2 === 0)
+    const ys = shape!.points.filter((_, i) => i % 2 === 1)
+    expect(Math.abs((Math.min(...xs) + Math.max(...xs)) / 2 - 1200)).toBeLessThan(12)
+    expect(Math.abs((Math.min(...ys) + Math.max(...ys)) / 2 - 640)).toBeLessThan(12)
   })
 
   it('magic wand: a click in a filled block gives a polygon of its area, with no model', async () => {
@@ -216,6 +357,8 @@ describe('smart tools in the browser', () => {
     await expect.poll(async () => (await stored()).length, { timeout: SLOW }).toBe(1)
     const [shape] = await stored()
     expect(shape!.type).toBe('polygon')
+    // An assisted outline: DESIGN §2's `sam` (CVAT's semi-auto), not `manual`.
+    expect(shape!.source).toBe('sam')
     expect(Math.abs(area(shape!.points) - 150 * 70) / (150 * 70)).toBeLessThan(0.03)
     const xs = shape!.points.filter((_, i) => i % 2 === 0)
     const ys = shape!.points.filter((_, i) => i % 2 === 1)
@@ -237,6 +380,7 @@ describe('smart tools in the browser', () => {
     await expect.poll(async () => (await stored()).length, { timeout: SLOW }).toBe(2)
     const cut = (await stored()).find((s) => s !== shape && s.type === 'polygon')
     expect(cut).toBeDefined()
+    expect(cut!.source).toBe('sam')
     // The outline follows the block's edges: about its area.
     expect(Math.abs(area(cut!.points) - 149 * 69) / (149 * 69)).toBeLessThan(0.15)
   })

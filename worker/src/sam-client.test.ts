@@ -124,6 +124,22 @@ describe('SamClient + SamHost', () => {
     expect(best.polygons).toHaveLength(1)
     expect(result.candidates[0]!.polygons).toBeUndefined()
     expect(result.ms.post).toBeGreaterThanOrEqual(0)
+
+    // Every candidate's mask, the best one's outline only (what the SAM tool asks on a click),
+    // then every outline.
+    const prompt = { imageKey: 'sha-of-image-1', points: [{ x: 500, y: 400, positive: true }] }
+    const masks = await client.decode({
+      ...prompt,
+      output: { polygon: { tolerance: 1 }, candidates: 'all', polygonsOf: 'best' },
+    })
+    expect(masks.candidates.map((c) => !!c.mask)).toEqual([true, true, true])
+    expect(masks.candidates.map((c) => c.polygons?.length ?? 0)).toEqual([0, 1, 0])
+    const all = await client.decode({
+      ...prompt,
+      output: { polygon: { tolerance: 1 }, candidates: 'all' },
+    })
+    expect(all.candidates.every((c) => c.mask === null || (c.polygons?.length ?? 0) > 0)).toBe(true)
+    expect(all.candidates[1]!.polygons).toEqual(masks.candidates[1]!.polygons)
   })
 
   it('coalesces decodes: only the latest waiting one runs', async () => {

@@ -239,6 +239,8 @@ export class SamHost {
         file: model.name,
         backend: message.backend,
         timeoutMs: message.timeoutMs,
+        // the official export's full-size `masks` costs every click; we upsample low_res_masks
+        pruneExportMasks: step === 1,
       })
       sessions.push(session)
       return session
@@ -348,7 +350,8 @@ export class SamHost {
     const image = embedding.image
     const candidates: CandidateResult[] = out.candidates.map((c, i) => {
       const wanted = options.candidates === 'all' || i === out.best
-      const wantPolygon = wanted && options.polygon !== undefined
+      const outlined = (options.polygonsOf ?? options.candidates) === 'all' || i === out.best
+      const wantPolygon = wanted && outlined && options.polygon !== undefined
       const mask =
         wanted && (options.mask !== false || wantPolygon) ? logitsToMask(c.logits, image) : null
       const result: CandidateResult = {

@@ -1,11 +1,13 @@
 // onnxruntime-web sessions for the segmenter: backend choice (WebGPU when the browser has it,
 // with wasm as fallback; wasm multithreaded when the page is cross-origin isolated), a time
 // limit on session creation, ONNX parse errors turned into SamError(invalid-model) naming the
-// file, and the session wrapped as @loupe/sam's `SessionLike`.
+// file, and the session wrapped as @loupe/sam's `SessionLike`. A SAM decoder can lose the
+// export's `masks` post-processing before its session is made (sam-prune.ts).
 
 import * as ort from 'onnxruntime-web'
 import { SamError, SamErrorCode } from '@loupe/sam'
 import type { SessionLike, TensorData, ValueInfo } from '@loupe/sam'
+import { pruneExportMasks } from './sam-prune'
 
 export type BackendChoice = 'auto' | 'wasm' | 'webgpu'
 export type Backend = 'wasm' | 'webgpu'
@@ -61,6 +63,12 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
 
 export interface OrtSession extends SessionLike {
   readonly backend: Backend
+  /**
+   * Outputs of the model file taken out of the session's graph (`masks` of a pruned SAM
+   * decoder). `outputs` still lists them, so the signature check sees the file as it is; a run
+   * that fetches one fails saying so.
+   */
+  readonly pruned: readonly string[]
   release(): Promise<void>
 }
 
@@ -84,12 +92,25 @@ function metadata(values: readonly ort.InferenceSession.ValueMetadata[]): ValueI
   )
 }
 
-function wrap(session: ort.InferenceSession, backend: Backend): OrtSession {
+function wrap(
+  session: ort.InferenceSession,
+  backend: Backend,
+  file: string,
+  pruned: readonly ValueInfo[],
+): OrtSession {
   return {
     backend,
     inputs: metadata(session.inputMetadata),
-    outputs: metadata(session.outputMetadata),
+    outputs: [...pruned, ...metadata(session.outputMetadata)],
+    pruned: pruned.map((v) => v.name),
     async run(feeds, fetches) {
+      const gone = fetches?.find((name) => pruned.some((v) => v.name === name))
+      if (gone !== undefined) {
+        throw new SamError(
+          SamErrorCode.Failed,
+          `${file}: output "${gone}" was taken out of the graph when it was loaded`,
+        )
+      }
       const ortFeeds: Record<string, ort.Tensor> = {}
       for (const [name, tensor] of Object.entries(feeds)) ortFeeds[name] = toOrt(tensor)
       const out = fetches ? await session.run(ortFeeds, [...fetches]) : await session.run(ortFeeds)
@@ -107,6 +128,23 @@ export interface CreateSessionOptions {
   backend?: BackendChoice
   /** Time limit for parsing and initialising the model. Default 120 s. */
   timeoutMs?: number
+  /**
+   * The bytes are a SAM decoder: when it is the official export with `low_res_masks`, its
+   * `masks` output and the nodes only that needs are left out of the session (sam-prune.ts).
+   * When that cannot be done exactly the model loads as it is, with a warning.
+   */
+  pruneExportMasks?: boolean
+}
+
+/** The decoder without the export's `masks` branch, or the bytes as they are. */
+function pruned(bytes: Uint8Array, file: string): { bytes: Uint8Array; dropped: ValueInfo[] } {
+  try {
+    const result = pruneExportMasks(bytes)
+    if (result) return result
+  } catch (error) {
+    console.warn(`${file}: the export's "masks" output stays in the graph: ${messageOf(error)}`)
+  }
+  return { bytes, dropped: [] }
 }
 
 /** Whether an onnxruntime error says the bytes are not a loadable model. */
@@ -126,18 +164,19 @@ export async function createOrtSession(
 ): Promise<OrtSession> {
   const { file } = options
   const timeoutMs = options.timeoutMs ?? 120_000
+  const model = options.pruneExportMasks ? pruned(bytes, file) : { bytes, dropped: [] }
   const wanted = options.backend ?? 'auto'
   const webgpu = wanted === 'webgpu' || (wanted === 'auto' && (await hasWebGpu()))
   const attempt = async (backend: Backend) => {
     const session = await withTimeout(
-      ort.InferenceSession.create(bytes, {
+      ort.InferenceSession.create(model.bytes, {
         executionProviders: [backend],
         graphOptimizationLevel: 'all',
       }),
       timeoutMs,
       `${file}: loading the model`,
     )
-    return wrap(session, backend)
+    return wrap(session, backend, file, model.dropped)
   }
   try {
     if (webgpu) {

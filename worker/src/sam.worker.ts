@@ -2,6 +2,7 @@
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url'
 import { modelInputSize, type RgbaImage, type Size } from '@loupe/sam'
 import { openEmbeddingCache } from './sam-embedding-cache'
+import { bitmapPixels, decodeForEncoder } from './sam-image-decode'
 import { SamHost } from './sam-host'
 import { openModelCache } from './sam-model-store'
 import { configureOrt, createOrtSession } from './sam-ort'
@@ -27,17 +28,14 @@ async function decodeImage(
 ): Promise<{ pixels: RgbaImage; original: Size }> {
   if (!(source instanceof Blob))
     return { pixels: source, original: { width: source.width, height: source.height } }
+  // The encoder's pixels are decoded at SAM's input size (the size read from the header).
+  const reduced = mode === 'model' ? await decodeForEncoder(source) : null
+  if (reduced) return reduced
   const bitmap = await createImageBitmap(source)
   try {
     const original = { width: bitmap.width, height: bitmap.height }
     const size = mode === 'model' ? modelInputSize(original) : original
-    const canvas = new OffscreenCanvas(size.width, size.height)
-    const context = canvas.getContext('2d', { willReadFrequently: true })
-    if (!context) throw new Error('no 2D context in this worker')
-    context.imageSmoothingQuality = 'high'
-    context.drawImage(bitmap, 0, 0, size.width, size.height)
-    const data = context.getImageData(0, 0, size.width, size.height)
-    return { pixels: { width: size.width, height: size.height, data: data.data }, original }
+    return { pixels: bitmapPixels(bitmap, size), original }
   } finally {
     bitmap.close()
   }

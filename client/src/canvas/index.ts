@@ -25,6 +25,7 @@ export type {
   Handle,
   HandleKind,
   OverlayState,
+  PromptMarks,
   RemoteCursor,
   RenderShape,
   RendererStats,

@@ -9,6 +9,7 @@ import { imageToScreen, type Camera } from './camera'
 import { parseHexColor } from './color'
 import type { Commands, Vec3, Vec4 } from './gl-commands'
 import { GrowableF32, GrowableU8 } from './growable'
+import { PromptMarksLayer } from './prompt-marks'
 import { decodeRle } from './rle'
 import {
   buildShapeMesh,
@@ -53,6 +54,7 @@ export class OverlayLayer {
   private maskQuad: MaskQuad | null = null
   private readonly labels: HTMLDivElement
   private readonly cursorNodes = new Map<string, HTMLDivElement>()
+  private readonly prompts: PromptMarksLayer
 
   constructor(
     private readonly regl: Regl,
@@ -73,6 +75,7 @@ export class OverlayLayer {
     this.rotateColors = dynamicU8()
     this.stem = dynamic()
     this.stemColor = dynamicU8()
+    this.prompts = new PromptMarksLayer(regl, commands)
     this.labels = document.createElement('div')
     this.labels.style.cssText = 'position:absolute;inset:0;pointer-events:none;overflow:hidden'
     container.appendChild(this.labels)
@@ -81,6 +84,7 @@ export class OverlayLayer {
   set(state: OverlayState): void {
     this.state = state
     this.uploadPreview()
+    this.prompts.set(state.prompts)
     this.uploadHandles()
     this.syncCursorNodes(state.cursors ?? [])
   }
@@ -125,6 +129,7 @@ export class OverlayLayer {
         ring: [1, 1, 1, 1],
         square: 0,
       })
+    this.prompts.draw(view, camera.scale, pixelRatio)
     if (this.rotateCount > 0) {
       commands.segments({
         view,
@@ -158,6 +163,7 @@ export class OverlayLayer {
 
   destroy(): void {
     this.releaseMaskTexture()
+    this.prompts.destroy()
     this.labels.remove()
     for (const b of [
       ...this.preview.buffers,

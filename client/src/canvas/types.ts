@@ -55,11 +55,19 @@ export interface RemoteCursor {
   y: number
 }
 
+/** A Segment Anything prompt (image px): clicks (positive or negative) and a box. */
+export interface PromptMarks {
+  points: readonly { x: number; y: number; positive: boolean }[]
+  box?: { x1: number; y1: number; x2: number; y2: number } | null
+}
+
 export interface OverlayState {
   handles?: Handle[]
   /** Colour of the handles' border (usually the selected shape's colour). */
   handleColor?: string
   preview?: DrawingPreview | null
+  /** Drawn over the preview (see prompt-marks.ts). */
+  prompts?: PromptMarks | null
   cursors?: RemoteCursor[]
 }
 

@@ -86,6 +86,7 @@ export function CanvasView({
         if (awaited.onPainted) setTimeout(awaited.onPainted, 0)
       },
     })
+    markOpening(OPENING_MARKS.rendererReady)
     const detachNavigation = attachNavigation(created, container)
     setRenderer(created)
     return () => {

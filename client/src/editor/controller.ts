@@ -12,7 +12,13 @@ import {
   type ShapeRecord,
   type ShapeType,
 } from '@loupe/model'
-import { HitIndex, type Handle, type RemoteCursor, type RenderShape } from '../canvas'
+import {
+  HitIndex,
+  type Handle,
+  type PromptMarks,
+  type RemoteCursor,
+  type RenderShape,
+} from '../canvas'
 import { ChangeSource } from './change-source'
 import { EditorOverlay, HANDLE_TOLERANCE } from './editor-overlay'
 import { KeyBindings } from './key-bindings'
@@ -87,6 +93,8 @@ export class EditorController extends ChangeSource {
     this.readOnly = options.readOnly
     this.view = new ViewState(`loupe.view.${options.job.jobId}`, options.storage ?? null)
     this.keys = new KeyBindings(options.storage ?? null)
+    if (typeof window !== 'undefined' && options.storage)
+      this.stops.push(this.keys.followOtherTabs(window))
     this.mirror = new ShapeMirror(
       this.job,
       (labelId) => this.project.getLabel(labelId)?.color ?? '#888888',
@@ -342,6 +350,12 @@ export class EditorController extends ChangeSource {
   /** What a tool draws on the overlay while a gesture is under way. */
   setPreview(preview: EditorPreview | null): void {
     this.overlay.preview = preview
+    this.overlay.push()
+  }
+
+  /** SAM's prompt (clicks and box), drawn on the overlay over the preview; null hides it. */
+  setPromptMarks(marks: PromptMarks | null): void {
+    this.overlay.prompts = marks
     this.overlay.push()
   }
 

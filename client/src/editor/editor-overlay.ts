@@ -1,9 +1,15 @@
 // What the editor shows on the canvas overlay: the selected shape's handles, the preview of a
-// gesture in progress, and others' cursors. It derives handles from the editor's selection and
-// pushes the whole overlay state to the canvas whenever one of them changes.
+// gesture in progress, SAM's prompt, and others' cursors. It derives handles from the editor's
+// selection and pushes the whole overlay state to the canvas whenever one of them changes.
 
 import type { ProjectDocument, ShapeRecord } from '@loupe/model'
-import { handlesFor, type Handle, type RemoteCursor, type RenderShape } from '../canvas'
+import {
+  handlesFor,
+  type Handle,
+  type PromptMarks,
+  type RemoteCursor,
+  type RenderShape,
+} from '../canvas'
 import type { EditorPreview, OverlaySink } from './types'
 import type { ViewState } from './view-state'
 
@@ -22,6 +28,8 @@ export interface OverlaySource {
 
 export class EditorOverlay {
   preview: EditorPreview | null = null
+  /** SAM's clicks and box, drawn over the preview. */
+  prompts: PromptMarks | null = null
   /** A shape being dragged: drawn on the overlay, hidden from the annotation layer. */
   ghostId: string | null = null
   remoteCursors: RemoteCursor[] = []
@@ -77,6 +85,7 @@ export class EditorOverlay {
       handles: this.handles(),
       handleColor: color ?? '#3380ff',
       preview: this.preview,
+      prompts: this.prompts,
       cursors: this.remoteCursors,
     })
   }
@@ -84,6 +93,7 @@ export class EditorOverlay {
   /** Forgets the gesture state (a new image). */
   clear(): void {
     this.preview = null
+    this.prompts = null
     this.ghostId = null
   }
 }

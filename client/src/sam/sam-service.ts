@@ -24,6 +24,7 @@ import {
   type RegionInput,
 } from './regions'
 import { keepRuntimeOffline } from './runtime-cache'
+import { browserStorage } from '../browser-storage'
 
 export const SAM_MODEL_KEY = 'loupe.sam.model'
 export const SAM_SETTINGS_KEY = 'loupe.sam.settings'
@@ -75,14 +76,6 @@ export type SamClientLike = Pick<
   'load' | 'encode' | 'precompute' | 'decode' | 'magicWand' | 'scissors' | 'clearCache'
 >
 
-function defaultStorage(): StorageLike | null {
-  try {
-    return typeof localStorage === 'undefined' ? null : localStorage
-  } catch {
-    return null
-  }
-}
-
 export class SamService {
   status: ModelStatus = { state: 'none' }
   settings: SmartToolSettings
@@ -102,7 +95,7 @@ export class SamService {
 
   constructor(
     readonly client: SamClientLike = new SamClient(),
-    private readonly storage: StorageLike | null = defaultStorage(),
+    private readonly storage: StorageLike | null = browserStorage(),
   ) {
     this.settings = { ...DEFAULT_SETTINGS, ...this.#read<SmartToolSettings>(SAM_SETTINGS_KEY) }
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { bitmapOutlines, maskToPolygons } from './mask-outline'
+import { referenceBitmapOutlines, referenceMaskToPolygons } from './mask-outline-reference'
 import { fillPolygon, polygonToMask } from './polygon-fill'
 import { bitmapToRle, rleToBitmap, type Bitmap } from './rle'
 
@@ -131,6 +132,54 @@ describe('bitmapOutlines', () => {
     expect(back.box).toEqual({ x1: 100, y1: 50, x2: 105, y2: 53 })
     // the hole is filled
     expect([...rleToBitmap(back.rle).data]).toEqual([0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0])
+  })
+})
+
+describe('outlines from runs match the per-pixel reference exactly', () => {
+  /** Random blobs and holes, or salt-and-pepper noise, in a w × h bitmap. */
+  function randomBitmap(seed: number, w: number, h: number, noise: boolean): Bitmap {
+    const next = random(seed)
+    const data = new Uint8Array(w * h)
+    if (noise) {
+      const density = next()
+      for (let i = 0; i < data.length; i++) data[i] = next() < density ? 1 : 0
+    } else {
+      for (let k = 0; k < 8; k++) {
+        const cx = next() * w
+        const cy = next() * h
+        const r = 1 + next() * Math.min(w, h) * 0.3
+        const value = k % 3 === 2 ? 0 : 1 // some discs cut holes
+        for (let y = 0; y < h; y++) {
+          for (let x = 0; x < w; x++) {
+            const wobble = 1 + 0.3 * Math.sin(7 * Math.atan2(y - cy, x - cx) + seed)
+            if (Math.hypot(x + 0.5 - cx, y + 0.5 - cy) < r * wobble) data[y * w + x] = value
+          }
+        }
+      }
+    }
+    return { width: w, height: h, data }
+  }
+
+  it('on random bitmaps and their RLEs (blobs with holes, noise, 1-pixel strips)', () => {
+    const next = random(99)
+    for (let n = 0; n < 80; n++) {
+      const w = 1 + Math.floor(next() * (n < 40 ? 16 : 300))
+      const h = 1 + Math.floor(next() * (n < 40 ? 16 : 300))
+      const bitmap = randomBitmap(1000 + n, w, h, n % 4 === 1)
+      const where = `case ${n}: ${w}x${h}`
+      expect(bitmapOutlines(bitmap), where).toEqual(referenceBitmapOutlines(bitmap))
+      const rle = bitmapToRle(bitmap)
+      const box = { x1: n, y1: -n }
+      expect(maskToPolygons(rle, box), where).toEqual(referenceMaskToPolygons(rle, box))
+    }
+  })
+
+  it('RLE counts with empty runs between set runs, and runs across column ends', () => {
+    const rle = { size: [3, 4] as [number, number], counts: [1, 2, 0, 3, 1, 0, 2, 3] }
+    expect(maskToPolygons(rle, { x1: 0, y1: 0 })).toEqual(
+      referenceMaskToPolygons(rle, { x1: 0, y1: 0 }),
+    )
+    expect(maskToPolygons({ size: [0, 0], counts: [0] }, { x1: 0, y1: 0 })).toEqual([])
   })
 })
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { rleToBitmap } from '@loupe/masks'
 import { modelInputSize, type Size } from './geometry'
 import { logitsToMask, type MaskLogits } from './upsample'
+import { referenceLogitsToMask } from './upsample-reference'
 
 /** PyTorch bilinear (align_corners=False) of a whole row-major grid — the reference. */
 function interpolate(src: Float32Array, sw: number, sh: number, ow: number, oh: number) {
@@ -108,5 +109,124 @@ describe('logitsToMask', () => {
     )!
     expect(mask.box.x2 - mask.box.x1).toBeLessThan(200)
     expect(mask.area).toBeGreaterThan(0)
+  })
+})
+
+/** A seeded generator, so a failing case can be replayed. */
+function random(seed: number): () => number {
+  let s = seed >>> 0
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0
+    return s / 2 ** 32
+  }
+}
+
+/**
+ * Logits of several kinds: smooth blobs with noise (outlines crossing cells at every angle), pure
+ * noise, exact zeros and values at the edge of float32 (tiny, huge, infinite, NaN).
+ */
+function randomLogits(seed: number, kind: 'blobs' | 'noise' | 'edges', w = 256, h = 256) {
+  const rand = random(seed)
+  const data = new Float32Array(w * h)
+  if (kind === 'noise') {
+    for (let i = 0; i < data.length; i++) data[i] = rand() < 0.15 ? rand() * 4 : -rand() * 4
+  } else {
+    data.fill(-8)
+    for (let k = 0; k < 5; k++) {
+      const cx = rand() * w
+      const cy = rand() * h
+      const r = 2 + rand() * w * 0.15
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          const v = (r - Math.hypot(x - cx, y - cy)) / 3 + (rand() - 0.5) * 0.8
+          if (v > data[y * w + x]!) data[y * w + x] = v
+        }
+      }
+    }
+    if (kind === 'edges') {
+      const specials = [0, -0, 1e-40, -1e-40, 1e-31, 3e38, -3e38, Infinity, -Infinity, NaN, 1e-7]
+      for (let i = 0; i < data.length; i++) {
+        if (rand() < 0.05) data[i] = specials[Math.floor(rand() * specials.length)]!
+      }
+    }
+  }
+  return data
+}
+
+const KINDS = ['blobs', 'noise', 'edges'] as const
+
+describe('logitsToMask matches the per-pixel reference exactly', () => {
+  const sizes: Size[] = [
+    { width: 1024, height: 1024 },
+    { width: 8000, height: 6000 },
+    { width: 333, height: 1000 },
+    { width: 1023, height: 1025 },
+    { width: 4097, height: 13 },
+    { width: 7, height: 3 },
+    { width: 1, height: 777 },
+    { width: 2049, height: 1531 },
+    { width: 640, height: 481 },
+  ]
+
+  it('low-res logits: random blobs, noise and float edge values, many image sizes', () => {
+    let checked = 0
+    sizes.forEach((image, n) => {
+      // noise sets pixels all over: the per-pixel reference is slow on the largest image
+      const kinds = image.width * image.height > 1e7 ? (['edges'] as const) : KINDS
+      for (const kind of kinds) {
+        const seed = 100 + n * 7 + kind.length
+        const logits: MaskLogits = {
+          data: randomLogits(seed, kind),
+          width: 256,
+          height: 256,
+          space: 'low-res',
+        }
+        const expected = referenceLogitsToMask(logits, image)
+        expect(
+          logitsToMask(logits, image),
+          `seed ${seed}, ${kind}, ${image.width}x${image.height}`,
+        ).toEqual(expected)
+        if (expected) checked++
+      }
+    })
+    expect(checked).toBeGreaterThan(20)
+  })
+
+  it('reduced output grids, other thresholds, logits in model space', () => {
+    const rand = random(7)
+    for (let n = 0; n < 8; n++) {
+      const image = {
+        width: 200 + Math.floor(rand() * 9000),
+        height: 50 + Math.floor(rand() * 7000),
+      }
+      const output = {
+        width: Math.max(1, Math.round(image.width * (0.05 + rand()))),
+        height: Math.max(1, Math.round(image.height * (0.05 + rand()))),
+      }
+      const low: MaskLogits = {
+        data: randomLogits(n, n % 3 === 0 ? 'edges' : 'blobs'),
+        width: 256,
+        height: 256,
+        space: 'low-res',
+      }
+      const where = `case ${n}: ${image.width}x${image.height} → ${output.width}x${output.height}`
+      expect(logitsToMask(low, image, { output }), where).toEqual(
+        referenceLogitsToMask(low, image, { output }),
+      )
+      const threshold = rand() * 2 - 1
+      expect(logitsToMask(low, image, { threshold }), where).toEqual(
+        referenceLogitsToMask(low, image, { threshold }),
+      )
+      const resized = modelInputSize(image)
+      const modelSpace: MaskLogits = {
+        data: randomLogits(n + 50, 'blobs', resized.width, resized.height),
+        width: resized.width,
+        height: resized.height,
+        space: 'resized',
+      }
+      expect(logitsToMask(modelSpace, image), where).toEqual(
+        referenceLogitsToMask(modelSpace, image),
+      )
+    }
   })
 })

@@ -3,11 +3,13 @@
 // (PyTorch `interpolate`, align_corners=False): 256² logits → 1024² padded input, crop to the
 // resized image, → original size; then threshold at 0. Bilinear interpolation is a convex
 // combination, so an output pixel can be set only where one of the samples under it is
-// positive: the positive cells bound the work. Output columns are computed one at a time and
-// written straight into runs, so a 16,000 × 12,000 image never holds a full-size mask.
+// positive: the positive cells bound the work. The mask is written straight into runs (see
+// upsample-runs.ts), so a 16,000 × 12,000 image never holds a full-size mask, and the work
+// follows the outline rather than the area, with results identical to computing every pixel.
 
 import { imageRleToBoxRle, type PixelBox, type Rle } from '@loupe/masks'
 import { SAM_INPUT_SIZE, SAM_LOW_RES_SIZE, modelInputSize, type Size } from './geometry'
+import { samples, thresholdRuns } from './upsample-runs'
 
 /** One mask's logits as a decoder returns them. */
 export interface MaskLogits {
@@ -40,43 +42,20 @@ export interface UpsampleOptions {
   output?: Size
 }
 
-/** Sample positions of a 1-D PyTorch bilinear resize (align_corners=False) from n to m. */
-interface Samples {
-  i0: Int32Array
-  i1: Int32Array
-  w: Float32Array
-}
-
-function samples(inSize: number, outSize: number, from: number, to: number): Samples {
-  const n = to - from + 1
-  const i0 = new Int32Array(n)
-  const i1 = new Int32Array(n)
-  const w = new Float32Array(n)
-  const scale = inSize / outSize
-  for (let k = 0; k < n; k++) {
-    const src = Math.max(0, (from + k + 0.5) * scale - 0.5)
-    const a = Math.min(Math.floor(src), inSize - 1)
-    i0[k] = a
-    i1[k] = a < inSize - 1 ? a + 1 : a
-    w[k] = src - a
-  }
-  return { i0, i1, w }
-}
-
-function min(a: Int32Array): number {
+export function min(a: Int32Array): number {
   let m = Infinity
   for (const v of a) if (v < m) m = v
   return m
 }
 
-function max(a: Int32Array): number {
+export function max(a: Int32Array): number {
   let m = -Infinity
   for (const v of a) if (v > m) m = v
   return m
 }
 
 /** Bounds of cells above the threshold, or null. */
-function positiveBounds(
+export function positiveBounds(
   data: Float32Array,
   width: number,
   height: number,
@@ -100,52 +79,16 @@ function positiveBounds(
 }
 
 /** Range of output indices whose samples may fall in input cells [lo, hi] (inclusive). */
-function outputRange(lo: number, hi: number, inSize: number, outSize: number): [number, number] {
+export function outputRange(
+  lo: number,
+  hi: number,
+  inSize: number,
+  outSize: number,
+): [number, number] {
   const scale = outSize / inSize
   const start = Math.max(0, Math.floor((lo - 0.5) * scale - 0.5))
   const end = Math.min(outSize - 1, Math.ceil((hi + 1.5) * scale - 0.5))
   return [start, end]
-}
-
-/**
- * The model-space (resized image, 1:1) logits over the region `rows` × `cols`, from either
- * kind of logits. Returns the region's values, row-major.
- */
-function modelSpaceRegion(
-  logits: MaskLogits,
-  resized: Size,
-  rows: [number, number],
-  cols: [number, number],
-): Float32Array {
-  const h = rows[1] - rows[0] + 1
-  const w = cols[1] - cols[0] + 1
-  const out = new Float32Array(h * w)
-  if (logits.space === 'resized') {
-    for (let r = 0; r < h; r++) {
-      const from = (rows[0] + r) * logits.width + cols[0]
-      out.set(logits.data.subarray(from, from + w), r * w)
-    }
-    return out
-  }
-  // 256² → 1024² over the needed region only
-  const ys = samples(logits.height, SAM_INPUT_SIZE, rows[0], rows[1])
-  const xs = samples(logits.width, SAM_INPUT_SIZE, cols[0], cols[1])
-  const src = logits.data
-  const lw = logits.width
-  for (let r = 0; r < h; r++) {
-    const a = ys.i0[r]! * lw
-    const b = ys.i1[r]! * lw
-    const wy = ys.w[r]!
-    for (let c = 0; c < w; c++) {
-      const x0 = xs.i0[c]!
-      const x1 = xs.i1[c]!
-      const wx = xs.w[c]!
-      const top = src[a + x0]! * (1 - wx) + src[a + x1]! * wx
-      const bottom = src[b + x0]! * (1 - wx) + src[b + x1]! * wx
-      out[r * w + c] = top * (1 - wy) + bottom * wy
-    }
-  }
-  return out
 }
 
 /**
@@ -183,38 +126,9 @@ export function logitsToMask(
   const xs = samples(rw, out.width, xStart, xEnd)
   const rows: [number, number] = [min(ys.i0), max(ys.i1)]
   const cols: [number, number] = [min(xs.i0), max(xs.i1)]
-  const region = modelSpaceRegion(logits, resized, rows, cols)
-  const regionW = cols[1] - cols[0] + 1
-  const regionH = rows[1] - rows[0] + 1
+  const { counts, area } = thresholdRuns({ logits, rows, cols, ys, xs, threshold })
   const boxH = yEnd - yStart + 1
   const boxW = xEnd - xStart + 1
-  const column = new Float32Array(regionH)
-  const counts: number[] = []
-  let on = false
-  let run = 0
-  let area = 0
-  for (let c = 0; c < boxW; c++) {
-    const x0 = xs.i0[c]! - cols[0]
-    const x1 = xs.i1[c]! - cols[0]
-    const wx = xs.w[c]!
-    for (let r = 0; r < regionH; r++) {
-      const row = r * regionW
-      column[r] = region[row + x0]! * (1 - wx) + region[row + x1]! * wx
-    }
-    for (let k = 0; k < boxH; k++) {
-      const wy = ys.w[k]!
-      const v = column[ys.i0[k]! - rows[0]]! * (1 - wy) + column[ys.i1[k]! - rows[0]]! * wy
-      const set = v > threshold
-      if (set !== on) {
-        counts.push(run)
-        run = 0
-        on = set
-      }
-      run++
-      if (set) area++
-    }
-  }
-  counts.push(run)
   if (area === 0) return null
   const tight = imageRleToBoxRle({ size: [boxH, boxW], counts })
   if (!tight) return null

@@ -49,12 +49,15 @@ function attribute(name: string, value: Attr) {
   return { name, type: AttributeType.FLOAT, f: value.float }
 }
 
-/** Serialises a graph as an ONNX model (opset 13, IR 7). */
+/** Serialises a graph as an ONNX model (opset 13 by default, IR 7; IR 8 from opset 14). */
 export function buildModel(spec: GraphSpec, opset = 13): Uint8Array {
   const initializer = [
-    ...Object.entries(spec.floats ?? {}).map(([name, t]) =>
-      onnx.TensorProto.create({ name, dims: t.dims, dataType: 1, floatData: Array.from(t.data) }),
-    ),
+    ...Object.entries(spec.floats ?? {}).map(([name, t]) => {
+      // raw little-endian bytes: millions of weights encode in milliseconds (floatData does not)
+      const data = t.data instanceof Float32Array ? t.data : Float32Array.from(t.data)
+      const rawData = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+      return onnx.TensorProto.create({ name, dims: t.dims, dataType: 1, rawData })
+    }),
     ...Object.entries(spec.ints ?? {}).map(([name, t]) =>
       onnx.TensorProto.create({ name, dims: t.dims, dataType: 7, int64Data: t.data }),
     ),
@@ -75,7 +78,7 @@ export function buildModel(spec: GraphSpec, opset = 13): Uint8Array {
     initializer,
   })
   const model = onnx.ModelProto.create({
-    irVersion: 7,
+    irVersion: opset >= 14 ? 8 : 7,
     opsetImport: [{ domain: '', version: opset }],
     producerName: 'loupe-tests',
     graph,

@@ -1,3 +1,4 @@
+import type { Box } from '@loupe/sam'
 import { clampToImage } from '../../geometry'
 import type { ToolPointer } from '../../types'
 import { StateNode } from '../state-node'
@@ -35,10 +36,11 @@ export class Pressing extends StateNode {
     if (!start) return
     this.end = this.clamp(e.x, e.y)
     if (!this.dragging && Math.hypot(e.sx - start.sx, e.sy - start.sy) < DRAG_DISTANCE) return
+    // The hover preview is no answer to the box being drawn; a prompt's mask stays until the
+    // box's arrives.
+    if (!this.dragging && !this.sam.hasPrompt) this.editor.setPreview(null)
     this.dragging = true
-    const [x1, y1] = this.clamp(start.x, start.y)
-    const [x2, y2] = this.end
-    this.editor.setPreview({ type: 'rectangle', points: [x1, y1, x2, y2], color: '#ffffff' })
+    this.sam.showPrompt(this.box())
   }
 
   override onPointerUp(): void {
@@ -46,14 +48,7 @@ export class Pressing extends StateNode {
     if (!start) return
     const sam = this.sam
     if (this.dragging) {
-      const [ax, ay] = this.clamp(start.x, start.y)
-      const [bx, by] = this.end
-      sam.box = {
-        x1: Math.min(ax, bx),
-        y1: Math.min(ay, by),
-        x2: Math.max(ax, bx),
-        y2: Math.max(ay, by),
-      }
+      sam.box = this.box()
     } else {
       const [x, y] = this.clamp(start.x, start.y)
       sam.points = [...sam.points, { x, y, positive: !(start.altKey || start.button === 2) }]
@@ -63,10 +58,25 @@ export class Pressing extends StateNode {
   }
 
   override onCancel(): boolean {
+    // The box being drawn goes; the prompt as it was stays drawn.
+    this.sam.showPrompt()
     this.tool.transition(this.sam.hasPrompt ? 'prompting' : 'idle')
     if (this.sam.hasPrompt) void this.sam.run()
     else this.editor.setPreview(null)
     return true
+  }
+
+  /** The box from the press to the pointer, inside the image. */
+  private box(): Box {
+    const start = this.start
+    const [ax, ay] = start ? this.clamp(start.x, start.y) : this.end
+    const [bx, by] = this.end
+    return {
+      x1: Math.min(ax, bx),
+      y1: Math.min(ay, by),
+      x2: Math.max(ax, bx),
+      y2: Math.max(ay, by),
+    }
   }
 
   private clamp(x: number, y: number): [number, number] {

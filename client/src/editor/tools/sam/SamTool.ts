@@ -11,8 +11,8 @@ import { writeSmartShape, type SmartResult } from './write'
  * tool's states. Decodes are coalesced in the worker; a superseded one is simply dropped.
  */
 export class SamTool extends Tool {
-  points: PromptPoint[] = []
-  box: Box | null = null
+  #points: PromptPoint[] = []
+  #box: Box | null = null
   result: DecodeResult | null = null
   chosen = 0
   private resultTolerance = 0
@@ -22,8 +22,36 @@ export class SamTool extends Tool {
     return samService()
   }
 
+  /** The prompt's clicks (image px); a new list is drawn on the overlay at once. */
+  get points(): readonly PromptPoint[] {
+    return this.#points
+  }
+  set points(points: readonly PromptPoint[]) {
+    this.#points = [...points]
+    this.showPrompt()
+  }
+
+  /** The box prompt (image px); drawn on the overlay at once. */
+  get box(): Box | null {
+    return this.#box
+  }
+  set box(box: Box | null) {
+    this.#box = box
+    this.showPrompt()
+  }
+
   get hasPrompt(): boolean {
-    return this.points.length > 0 || this.box !== null
+    return this.#points.length > 0 || this.#box !== null
+  }
+
+  /**
+   * Draws the prompt on the overlay (green + clicks, red − clicks, the box), or `dragging`, a
+   * box being drawn, in place of the box; nothing when there is no prompt.
+   */
+  showPrompt(dragging?: Box): void {
+    const box = dragging ?? this.#box
+    const points = this.#points
+    this.editor.setPromptMarks(points.length > 0 || box ? { points, box } : null)
   }
 
   /** The model and this image's embedding: ready now (true), else started in the background. */
@@ -56,8 +84,11 @@ export class SamTool extends Tool {
       )
   }
 
-  /** Decodes the prompt (all candidates, with outlines) and previews the best one. */
-  async run(): Promise<void> {
+  /**
+   * Decodes the prompt (every candidate's mask, the outline of `polygonsOf`) and previews the
+   * best one.
+   */
+  async run(polygonsOf: 'best' | 'all' = 'best'): Promise<void> {
     const image = this.editor.image
     if (!image || !this.hasPrompt) return
     const seq = ++this.seq
@@ -70,9 +101,9 @@ export class SamTool extends Tool {
     try {
       const r = await this.service.decode({
         imageKey: image.sha256,
-        points: this.points,
+        points: [...this.#points],
         ...(this.box ? { box: this.box } : {}),
-        output: { mask: true, polygon: { tolerance }, candidates: 'all' },
+        output: { mask: true, polygon: { tolerance }, candidates: 'all', polygonsOf },
       })
       if (seq !== this.seq || this.editor.image !== image) return
       this.result = r
@@ -105,9 +136,15 @@ export class SamTool extends Tool {
   /** Enter: writes the chosen candidate as a polygon or a mask (the user's choice). */
   async keep(): Promise<boolean> {
     if (!this.result) return false
-    if (this.service.settings.tolerance !== this.resultTolerance) {
+    // The outline of a candidate other than the best one, or at another tolerance, is traced now
+    // (the decoder gives the same candidates for the same prompt).
+    const outline = this.service.settings.output === 'polygon'
+    if (
+      this.service.settings.tolerance !== this.resultTolerance ||
+      (outline && !this.result.candidates[this.chosen]?.polygons)
+    ) {
       const chosen = this.chosen
-      await this.run()
+      await this.run('all')
       this.chosen = chosen
     }
     const candidate = this.result?.candidates[this.chosen]
@@ -124,8 +161,9 @@ export class SamTool extends Tool {
 
   clearPrompt(): void {
     this.seq++
-    this.points = []
-    this.box = null
+    this.#points = []
+    this.#box = null
+    this.showPrompt()
     this.result = null
     this.chosen = 0
     this.editor.setPreview(null)

@@ -5,6 +5,15 @@ import type { ShapeSource } from '@loupe/model'
 import { maskShapeToPolygons, type MaskShape } from '@loupe/sam'
 import type { EditorController } from '../../controller'
 
+/**
+ * The `source` of shapes the weight-free smart tools (magic wand, intelligent scissors) make.
+ * DESIGN §2 fixes the values (`manual|sam|auto|import`); `sam` is Loupe's value for shapes an
+ * interactive assistant outlined while the user guided it (CVAT's `semi-auto`, which the CVAT
+ * reader and writer map to and from `sam`; the report counts them as assisted). Not `manual`
+ * (the user did not draw the outline) nor `auto` (no one guided it).
+ */
+export const ASSISTED_SOURCE: ShapeSource = 'sam'
+
 export interface SmartResult {
   mask: MaskShape
   /** The outline when the worker traced it already (flat x,y, image pixels). */

@@ -2,6 +2,7 @@ import type { ImageRecord } from '@loupe/model'
 import { simplifyPolygon, type Point } from '@loupe/sam'
 import { describeSamError } from '../../../sam/errors'
 import { samService, type SamService } from '../../../sam/sam-service'
+import { ASSISTED_SOURCE } from '../sam/write'
 import { Tool } from '../state-node'
 
 /**
@@ -88,7 +89,10 @@ export class ScissorsTool extends Tool {
     if (polygon.length < 6) return false
     const label = this.editor.labelFor('polygon')
     if (!label) return false
-    return !!this.editor.createShape({ type: 'polygon', points: polygon, source: 'manual' }, label)
+    return !!this.editor.createShape(
+      { type: 'polygon', points: polygon, source: ASSISTED_SOURCE },
+      label,
+    )
   }
 
   clear(): void {

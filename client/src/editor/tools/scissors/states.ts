@@ -1,13 +1,7 @@
 import type { ToolKey, ToolPointer } from '../../types'
+import { pixelAt } from '../../geometry'
 import { StateNode } from '../state-node'
 import type { ScissorsTool } from './ScissorsTool'
-
-/** The pixel centre under the pointer, or null outside the image. */
-function pixelAt(e: ToolPointer, width: number, height: number) {
-  return e.x >= 0 && e.y >= 0 && e.x < width && e.y < height
-    ? { x: Math.floor(e.x), y: Math.floor(e.y) }
-    : null
-}
 
 /** A click sets the first anchor. */
 export class Idle extends StateNode {

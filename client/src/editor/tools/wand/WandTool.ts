@@ -3,7 +3,7 @@ import type { MaskShape, Point } from '@loupe/sam'
 import { describeSamError, isSuperseded } from '../../../sam/errors'
 import { samService, type SamService } from '../../../sam/sam-service'
 import { Tool } from '../state-node'
-import { writeSmartShape } from '../sam/write'
+import { ASSISTED_SOURCE, writeSmartShape } from '../sam/write'
 
 /**
  * Magic wand: a flood fill from the clicked pixel (colour tolerance in the tool options), run in
@@ -53,7 +53,7 @@ export class WandTool extends Tool {
     const { output, tolerance } = this.service.settings
     this.clear()
     this.transition('idle')
-    writeSmartShape(this.editor, { mask }, output, 'manual', tolerance)
+    writeSmartShape(this.editor, { mask }, output, ASSISTED_SOURCE, tolerance)
     return true
   }
 

@@ -1,13 +1,7 @@
 import type { ToolPointer } from '../../types'
+import { pixelAt } from '../../geometry'
 import { StateNode } from '../state-node'
 import type { WandTool } from './WandTool'
-
-/** The pixel under the pointer, or null outside the image. */
-function seedOf(e: ToolPointer, width: number, height: number) {
-  return e.x >= 0 && e.y >= 0 && e.x < width && e.y < height
-    ? { x: Math.floor(e.x), y: Math.floor(e.y) }
-    : null
-}
 
 /** Nothing selected: a click fills from the pixel under it. */
 export class Idle extends StateNode {
@@ -16,7 +10,7 @@ export class Idle extends StateNode {
   override onPointerDown(e: ToolPointer): void {
     const image = this.editor.image
     if (e.button !== 0 || !image) return
-    const seed = seedOf(e, image.width, image.height)
+    const seed = pixelAt(e, image.width, image.height)
     if (!seed) return
     this.editor.undo.beginGesture()
     this.tool.transition('selected')
@@ -31,7 +25,7 @@ export class Selected extends StateNode {
   override onPointerDown(e: ToolPointer): void {
     const image = this.editor.image
     if (e.button !== 0 || !image) return
-    const seed = seedOf(e, image.width, image.height)
+    const seed = pixelAt(e, image.width, image.height)
     if (seed) void (this.tool as WandTool).fill(image, seed)
   }
 

@@ -1,0 +1,121 @@
+// Image files → pixels in the SAM worker. The encoder needs the image at SAM's input size only
+// (longest side 1024), so it is decoded straight to that size: the original size comes from the
+// file's header (never from decoding it), and the browser decodes to the reduced size.
+//
+// What the browser actually allocates (Chromium 156, a 16,000 × 12,000 image, peak memory of all
+// browser processes while decoding in a worker): `createImageBitmap(blob)` ~1 GB, and
+// `createImageBitmap(blob, { resizeWidth, resizeHeight })` ~1 GB too (it decodes the full image,
+// then scales); a JPEG through WebCodecs' `ImageDecoder` with `desiredWidth/Height` is decoded by
+// libjpeg at 1/8 scale (2000 × 1500) in ~60 MB. So JPEGs go through `ImageDecoder` where there is
+// one; other formats (PNG has no reduced decode) through `createImageBitmap` with resize options,
+// which at least never hands the worker a full-size bitmap.
+
+import { probeImage, type ImageInfo } from '@loupe/imaging'
+import { modelInputSize, type RgbaImage, type Size } from '@loupe/sam'
+
+/**
+ * Bytes of the file's start read for its header, in turn: most headers fit the first 64 KB; a
+ * JPEG whose metadata (EXIF thumbnail, ICC profile) comes before its frame header may need more;
+ * the whole file is the last resort.
+ */
+const HEADER_READS = [64 * 1024, 1024 * 1024]
+
+/** The image's format and size as displayed (EXIF orientation applied), from its header. */
+export async function readImageInfo(blob: Blob): Promise<ImageInfo | null> {
+  for (const bytes of [...HEADER_READS.filter((n) => n < blob.size), blob.size]) {
+    const probe = probeImage(new Uint8Array(await blob.slice(0, bytes).arrayBuffer()))
+    if (probe.ok) return probe.image
+  }
+  return null
+}
+
+export interface EncoderDecodePlan {
+  /** The image as displayed: prompts and masks are in its pixels. */
+  original: Size
+  /** The size to decode to: `modelInputSize(original)`, what SAM's preprocessing resizes to. */
+  target: Size
+  /** Whether to ask for a reduced decode (JPEG's scaled DCT: 1/2 to 1/8 while still ≥ target). */
+  reducedDecode: boolean
+}
+
+/** How an image of this header is decoded for the encoder. */
+export function encoderDecodePlan(
+  info: Pick<ImageInfo, 'mime' | 'width' | 'height'>,
+): EncoderDecodePlan {
+  const original = { width: info.width, height: info.height }
+  const target = modelInputSize(original)
+  return {
+    original,
+    target,
+    reducedDecode: info.mime === 'image/jpeg' && 2 * target.width <= original.width,
+  }
+}
+
+/**
+ * The image at SAM's input size and its original size, or null when its header cannot be read
+ * (the caller then decodes it whole).
+ */
+export async function decodeForEncoder(
+  blob: Blob,
+): Promise<{ pixels: RgbaImage; original: Size } | null> {
+  const info = await readImageInfo(blob)
+  if (!info) return null
+  const plan = encoderDecodePlan(info)
+  const { target } = plan
+  const bitmap =
+    (plan.reducedDecode ? await reducedDecode(blob, info.mime, target) : null) ??
+    (await createImageBitmap(blob, {
+      resizeWidth: target.width,
+      resizeHeight: target.height,
+      resizeQuality: 'high',
+    }))
+  try {
+    return { pixels: bitmapPixels(bitmap, target), original: plan.original }
+  } finally {
+    bitmap.close()
+  }
+}
+
+/**
+ * A JPEG decoded by WebCodecs at a reduced scale no smaller than `target` (the browser picks the
+ * scale; orientation is applied), then resized to `target`. Null where there is no ImageDecoder
+ * or it fails (the caller falls back to createImageBitmap).
+ */
+async function reducedDecode(blob: Blob, type: string, target: Size): Promise<ImageBitmap | null> {
+  if (typeof ImageDecoder === 'undefined') return null
+  if (!(await ImageDecoder.isTypeSupported(type).catch(() => false))) return null
+  let decoder: ImageDecoder | null = null
+  try {
+    decoder = new ImageDecoder({
+      data: blob.stream(),
+      type,
+      desiredWidth: target.width,
+      desiredHeight: target.height,
+    })
+    const { image } = await decoder.decode()
+    try {
+      return await createImageBitmap(image, {
+        resizeWidth: target.width,
+        resizeHeight: target.height,
+        resizeQuality: 'high',
+      })
+    } finally {
+      image.close()
+    }
+  } catch {
+    return null
+  } finally {
+    decoder?.close()
+  }
+}
+
+/** The RGBA pixels of a bitmap, drawn at `size`. */
+export function bitmapPixels(bitmap: ImageBitmap, size: Size): RgbaImage {
+  const canvas = new OffscreenCanvas(size.width, size.height)
+  const context = canvas.getContext('2d', { willReadFrequently: true })
+  if (!context) throw new Error('no 2D context in this worker')
+  context.imageSmoothingQuality = 'high'
+  context.drawImage(bitmap, 0, 0, size.width, size.height)
+  const data = context.getImageData(0, 0, size.width, size.height)
+  return { width: size.width, height: size.height, data: data.data }
+}
