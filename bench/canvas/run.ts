@@ -109,7 +109,7 @@ async function main() {
 
     const shapes = Number(args.shapes)
     const vertices = Number(args.vertices)
-    const results = await page.evaluate((o) => window.loupeBench.runAll(o), {
+    const { results, floor } = await page.evaluate((o) => window.loupeBench.runAll(o), {
       imageSize: Number(args.image),
       shapes,
       vertices,
@@ -161,6 +161,17 @@ async function main() {
         goal20xSvgMet: (svgOverReglP95 ?? 0) >= 20,
         loadAverage1m: load,
         cpus: cpus().length,
+      }),
+    )
+    // The same frame loop with nothing to draw, and a bare WebGL frame: what any frame costs here.
+    console.log(
+      JSON.stringify({
+        bench: 'canvas',
+        case: 'frame floor (no shapes): regl renderer with image, without image, bare WebGL quad',
+        ...floor,
+        reglOverFloorP50: ratio(p50.regl, floor.imageNoShapes.p50),
+        gpu: 'none (WebGL on SwiftShader, CPU)',
+        loadAverage1m: load,
       }),
     )
 

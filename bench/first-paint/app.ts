@@ -20,7 +20,7 @@ import { startServer } from '@loupe/sync-server'
 import { ADMIN_TOKEN, launchChromium } from '../../e2e/harness'
 import { scenePng } from '../../e2e/api'
 import { makePolygons } from '../canvas/page/scene'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -31,6 +31,8 @@ const { values: args } = parseArgs({
     image: { type: 'string', default: '4000' },
     runs: { type: 'string', default: '3' },
     client: { type: 'string' },
+    /** Writes a CPU profile (.cpuprofile, for Chrome DevTools) of one more reload per mode. */
+    profile: { type: 'string' },
   },
 })
 
@@ -82,6 +84,9 @@ async function openOnce(page: Page, marks: boolean) {
     const watched = (window as unknown as { opening: Record<string, number> }).opening
     return {
       jobOpenMs: r(at('loupe:job-open')?.startTime),
+      previewAskedMs: r(at('loupe:preview-asked')?.startTime),
+      previewReadMs: r(at('loupe:preview-read')?.startTime),
+      rendererReadyMs: r(at('loupe:renderer-ready')?.startTime),
       firstShapesFrameMs: r(first?.startTime),
       firstShapesSource: (first?.detail as { source?: string } | undefined)?.source,
       documentLoadedMs: r(at('loupe:job-document-loaded')?.startTime),
@@ -89,6 +94,18 @@ async function openOnce(page: Page, marks: boolean) {
       watchedDocumentFrameMs: r(watched.watchedDocumentFrame),
     }
   })
+}
+
+async function profileOnce(page: Page, marks: boolean, file: string) {
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Profiler.enable')
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 })
+  await cdp.send('Profiler.start')
+  const timing = await openOnce(page, marks)
+  const { profile } = await cdp.send('Profiler.stop')
+  writeFileSync(file, JSON.stringify(profile))
+  console.error(`first-paint: profile ${file}`, JSON.stringify(timing))
+  await cdp.detach()
 }
 
 const median = (values: number[]) => {
@@ -176,29 +193,43 @@ async function main() {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
     const page = await context.newPage()
     page.on('pageerror', (e) => console.error('page error:', e.message))
+    if (process.env.LOUPE_BENCH_CONSOLE) page.on('console', (m) => console.error('page:', m.text()))
     // tsx names nested functions with a `__name` helper that the page lacks
     await context.addInitScript({ content: 'window.__name = (f) => f' })
     await context.addInitScript(watchOpening)
     await page.goto(`${server.url}/?token=${token}#/project/${id}/job/${image.jobId}`)
     // The first open downloads the job; its shape preview is written when the page is idle.
-    await page.waitForFunction(
-      async ({ name, key, n }) => {
-        const db = await new Promise<IDBDatabase>((ok, fail) => {
-          const req = indexedDB.open(name)
-          req.onsuccess = () => ok(req.result)
-          req.onerror = () => fail(req.error)
-        })
-        const value = await new Promise<{ ids?: string[] } | undefined>((ok) => {
-          const req = db.transaction('custom').objectStore('custom').get(key)
-          req.onsuccess = () => ok(req.result as { ids?: string[] } | undefined)
-          req.onerror = () => ok(undefined)
-        })
-        db.close()
-        return value?.ids?.length === n
-      },
-      { name: `loupe:${room}`, key: `shapes/${image.id}`, n: shapes },
-      { timeout: 300_000, polling: 1000 },
-    )
+    // (Polled from here: waitForFunction does not wait for an async predicate's result.)
+    const previewStored = () =>
+      page.evaluate(
+        async ({ name, key, n }) => {
+          // Never create the database here: an empty one would stop the app creating its stores.
+          const db = await new Promise<IDBDatabase | undefined>((ok) => {
+            const req = indexedDB.open(name)
+            req.onupgradeneeded = () => req.transaction?.abort()
+            req.onsuccess = () => ok(req.result)
+            req.onerror = () => ok(undefined)
+          })
+          if (!db) return false
+          if (!db.objectStoreNames.contains('custom')) {
+            db.close()
+            return false
+          }
+          const value = await new Promise<{ ids?: string[] } | undefined>((ok) => {
+            const req = db.transaction('custom').objectStore('custom').get(key)
+            req.onsuccess = () => ok(req.result as { ids?: string[] } | undefined)
+            req.onerror = () => ok(undefined)
+          })
+          db.close()
+          return value?.ids?.length === n
+        },
+        { name: `loupe:${room}`, key: `shapes/${image.id}`, n: shapes },
+      )
+    const waitUntil = Date.now() + 300_000
+    while (!(await previewStored())) {
+      if (Date.now() > waitUntil) throw new Error('the shape preview was never stored')
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+    }
     const marks = await page.evaluate(() => performance.getEntriesByName('loupe:job-open').length)
     const result: Record<string, unknown> = {
       bench: 'first-paint-app',
@@ -221,6 +252,7 @@ async function main() {
       const results = []
       for (let i = 0; i < runs; i++) results.push(await openOnce(page, marks > 0))
       result[mode] = summarize(results)
+      if (args.profile) await profileOnce(page, marks > 0, `${args.profile}.${mode}.cpuprofile`)
     }
     console.log(JSON.stringify(result))
   } finally {

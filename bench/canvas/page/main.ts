@@ -9,6 +9,7 @@ import {
   zoomAt,
   type Camera,
 } from '../../../client/src/canvas/index'
+import createREGL from 'regl'
 import { Canvas2dRenderer } from './canvas2d-renderer'
 import { cameraPath } from './camera-path'
 import { openJob, writeJob } from './idb-job'
@@ -35,17 +36,12 @@ async function smallCopy(image: ImageBitmap, size: number) {
   })
 }
 
-async function runRegl(
-  image: ImageBitmap,
-  w: number,
-  h: number,
-  count: number,
-  verts: number,
-  budgetMs: number,
-) {
-  const shapes = makePolygons(count, verts, w, h)
-  // A frame measured during navigation: the renderer's own animation frame (renderNow, CPU)
-  // plus a 1-pixel read that waits for the GPU to finish it.
+/**
+ * A renderer whose `frame(camera)` sets the camera and resolves with that frame's time: the
+ * renderer's own animation frame (renderNow, CPU) plus a 1-pixel read that waits for the GPU
+ * to finish it.
+ */
+function measuredRenderer() {
   let measure: ((ms: number) => void) | null = null
   const renderer: Renderer = new Renderer(stage, {
     pixelRatio: 1,
@@ -59,6 +55,24 @@ async function runRegl(
       done(stats.lastFrameMs + now() - f0)
     },
   })
+  const frame = (camera: Camera) =>
+    new Promise<number>((resolve) => {
+      measure = resolve
+      renderer.setCamera(camera)
+    })
+  return { renderer, frame }
+}
+
+async function runRegl(
+  image: ImageBitmap,
+  w: number,
+  h: number,
+  count: number,
+  verts: number,
+  budgetMs: number,
+) {
+  const shapes = makePolygons(count, verts, w, h)
+  const { renderer, frame } = measuredRenderer()
   await renderer.setImage(image, w, h)
   const start = fitToView({ width: w, height: h }, view)
   renderer.setCamera(start)
@@ -92,10 +106,7 @@ async function runRegl(
   const began = now()
   for (const c of path) {
     const before = { ...renderer.stats }
-    const ms = await new Promise<number>((resolve) => {
-      measure = resolve
-      renderer.setCamera(c)
-    })
+    const ms = await frame(c)
     frames.push(ms)
     const stats = renderer.stats
     if (
@@ -200,6 +211,65 @@ async function runRegl(
   }
   renderer.destroy()
   return result
+}
+
+/**
+ * What a frame costs here before any shape: the regl renderer navigating the same path with no
+ * shapes (image tiles + cached-layer composite + overlay), with neither image nor shapes, and a
+ * bare WebGL frame (clear + one screen-sized textured quad + 1-pixel read). On SwiftShader the
+ * last one is the platform's floor for any layered renderer.
+ */
+async function runFloor(image: ImageBitmap, w: number, h: number) {
+  const start = fitToView({ width: w, height: h }, view)
+  const path = cameraPath(start, view).slice(0, 60)
+  const rendererFrames = async (withImage: boolean) => {
+    const { renderer, frame } = measuredRenderer()
+    if (withImage) await renderer.setImage(image, w, h)
+    renderer.setCamera(start)
+    // Every view once, slowly, so the tiles the path needs are loaded before timing.
+    for (const c of path) {
+      renderer.setCamera(c)
+      renderer.renderNow()
+      await new Promise((r) => setTimeout(r, 60))
+    }
+    const frames: number[] = []
+    for (const c of path) frames.push(await frame(c))
+    renderer.destroy()
+    return frames
+  }
+  const imageOnly = await rendererFrames(true)
+  const empty = await rendererFrames(false)
+  // A bare WebGL frame of the same size.
+  const canvas = document.createElement('canvas')
+  canvas.width = view.width
+  canvas.height = view.height
+  canvas.style.cssText = 'position:absolute;inset:0;width:100%;height:100%'
+  stage.appendChild(canvas)
+  const regl = createREGL({ canvas })
+  const texture = regl.texture({ width: view.width, height: view.height })
+  const quad = regl({
+    vert: 'attribute vec2 p; varying vec2 uv; void main() { uv = p * 0.5 + 0.5; gl_Position = vec4(p, 0, 1); }',
+    frag: 'precision mediump float; uniform sampler2D t; varying vec2 uv; void main() { gl_FragColor = texture2D(t, uv); }',
+    attributes: { p: [-1, -1, 1, -1, -1, 1, 1, 1] },
+    uniforms: { t: texture },
+    primitive: 'triangle strip',
+    count: 4,
+  })
+  const pixel = new Uint8Array(4)
+  const bare: number[] = []
+  for (let i = 0; i < 60; i++) {
+    await nextFrame()
+    const f0 = now()
+    regl.poll()
+    regl.clear({ color: [0.1, 0.1, 0.1, 1] })
+    quad()
+    regl._gl.readPixels(0, 0, 1, 1, regl._gl.RGBA, regl._gl.UNSIGNED_BYTE, pixel)
+    bare.push(now() - f0)
+  }
+  regl.destroy()
+  canvas.remove()
+  const stat = (v: number[]) => ({ p50: round(percentile(v, 50)), p95: round(percentile(v, 95)) })
+  return { imageNoShapes: stat(imageOnly), noImageNoShapes: stat(empty), bareWebGl: stat(bare) }
 }
 
 /** Waits until the renderer has no transformed (unsettled) annotation layer pending. */
@@ -470,8 +540,9 @@ async function runAll(opts: {
   results.push(await runCanvas2d(image, s, s, opts.shapes, opts.vertices, opts.budgetMs))
   console.info(`canvas2d done: p50 ${percentile(results[1]!.frames, 50)} ms`)
   results.push(await runSvg(image, s, s, opts.shapes, opts.vertices, opts.budgetMs))
+  const floor = await runFloor(image, s, s)
   image.close()
-  return results
+  return { results, floor }
 }
 
 declare global {

@@ -14,6 +14,13 @@ export function rotateAbout(x: number, y: number, cx: number, cy: number, deg: n
   return [cx + dx * c - dy * s, cy + dx * s + dy * c] as [number, number]
 }
 
+/** The pixel (integer corner) under an image point, or null outside a `width` × `height` image. */
+export function pixelAt(p: { x: number; y: number }, width: number, height: number) {
+  return p.x >= 0 && p.y >= 0 && p.x < width && p.y < height
+    ? { x: Math.floor(p.x), y: Math.floor(p.y) }
+    : null
+}
+
 /** `[x1,y1,x2,y2]` with x1 ≤ x2 and y1 ≤ y2. */
 export function normalizeBox(x1: number, y1: number, x2: number, y2: number): number[] {
   return [Math.min(x1, x2), Math.min(y1, y2), Math.max(x1, x2), Math.max(y1, y2)]

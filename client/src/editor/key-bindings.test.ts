@@ -111,6 +111,31 @@ describe('remappable keys', () => {
     expect(new KeyBindings(storage).match(key('r'))?.id).toBe('tool.rectangle')
   })
 
+  it('follows a remapping made in another tab (storage event), and stops following', () => {
+    const storage = new MemoryStorage()
+    const here = new KeyBindings(storage)
+    const there = new KeyBindings(storage)
+    const window = new EventTarget()
+    const stop = here.followOtherTabs(window)
+    let told = 0
+    here.subscribe(() => told++)
+    expect(there.assign('tool.rectangle', 'b', { replace: 'r' }).ok).toBe(true)
+    // the browser tells every other tab which key changed
+    expect(here.match(key('b'))?.id).not.toBe('tool.rectangle')
+    window.dispatchEvent(Object.assign(new Event('storage'), { key: KEYMAP_STORAGE_KEY }))
+    expect(here.match(key('b'))?.id).toBe('tool.rectangle')
+    expect(here.match(key('r'))).toBeUndefined()
+    expect(here.tooltip('tool.rectangle', false)).toBe('Box (B)')
+    expect(told).toBe(1)
+    // other keys of localStorage are none of its business
+    window.dispatchEvent(Object.assign(new Event('storage'), { key: 'loupe.view.j1' }))
+    expect(told).toBe(1)
+    stop()
+    there.resetAll()
+    window.dispatchEvent(Object.assign(new Event('storage'), { key: KEYMAP_STORAGE_KEY }))
+    expect(here.match(key('b'))?.id).toBe('tool.rectangle')
+  })
+
   it('reset takes an action’s default keys back from whoever holds them', () => {
     const keys = new KeyBindings()
     keys.assign('tool.rectangle', 'b', { replace: 'r' })

@@ -207,6 +207,27 @@ export class KeyBindings {
     return `${binding.disabled ?? binding.label}${keys ? ` (${keys})` : ''}`
   }
 
+  /**
+   * Reads the stored remappings again, e.g. after another tab changed them (its `storage`
+   * event; see `followOtherTabs`), and tells the subscribers.
+   */
+  reload(): void {
+    this.load()
+    for (const fn of this.listeners) fn()
+  }
+
+  /**
+   * Follows remappings made in other tabs of this browser: the browser fires a `storage` event
+   * in every other tab when one writes the key map. Returns a function that stops following.
+   */
+  followOtherTabs(target: Pick<Window, 'addEventListener' | 'removeEventListener'>): () => void {
+    const onStorage = (event: StorageEvent) => {
+      if (event.key === this.storageKey || event.key === null) this.reload()
+    }
+    target.addEventListener('storage', onStorage)
+    return () => target.removeEventListener('storage', onStorage)
+  }
+
   subscribe(fn: () => void): () => void {
     this.listeners.add(fn)
     return () => this.listeners.delete(fn)

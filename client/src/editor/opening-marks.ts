@@ -6,6 +6,12 @@
 export const OPENING_MARKS = {
   /** The job route has its job room (the stored copy is being read). */
   jobOpen: 'loupe:job-open',
+  /** The editor asked for the stored preview of the image's shapes. */
+  previewAsked: 'loupe:preview-asked',
+  /** The stored preview is read (detail.shapes) and handed to the canvas. */
+  previewRead: 'loupe:preview-read',
+  /** The canvas's WebGL renderer is created. */
+  rendererReady: 'loupe:renderer-ready',
   /** The first frame that draws shapes of the opened job (detail.source: preview or document). */
   firstShapesFrame: 'loupe:first-shapes-frame',
   /** The first frame that draws the live document's shapes (the preview replaced). */

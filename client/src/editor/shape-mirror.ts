@@ -38,6 +38,8 @@ export class ShapeMirror {
   private readonly records = new Map<string, ShapeRecord>()
   private readonly rendered = new Map<string, RenderShape>()
   private sorted: RenderShape[] = []
+  /** `list`, until the records change. */
+  private listed: ShapeRecord[] | null = null
   private stop: (() => void) | null = null
   private seed: { imageId: string; shapes: readonly RenderShape[] } | null = null
   private imageSet = false
@@ -55,9 +57,12 @@ export class ShapeMirror {
     return this.sorted
   }
 
-  /** Records of the current image, bottom to top. */
-  get list(): ShapeRecord[] {
-    return [...this.records.values()].sort(byZ)
+  /**
+   * Records of the current image, bottom to top. Sorted once per change of the records, not per
+   * read (the Objects panel reads it on every render); do not modify it.
+   */
+  get list(): readonly ShapeRecord[] {
+    return (this.listed ??= [...this.records.values()].sort(byZ))
   }
 
   get(id: string): ShapeRecord | undefined {
@@ -103,6 +108,7 @@ export class ShapeMirror {
     this.imageId = imageId
     this.imageSet = true
     this.records.clear()
+    this.listed = null
     this.rendered.clear()
     if (imageId) for (const shape of this.job.listShapes(imageId)) this.records.set(shape.id, shape)
     const seed = this.seed && this.seed.imageId === imageId ? this.seed.shapes : null
@@ -117,6 +123,7 @@ export class ShapeMirror {
   }
 
   private apply(ids: ReadonlySet<string>): void {
+    this.listed = null
     let reorder = false
     const updated: string[] = []
     for (const id of ids) {

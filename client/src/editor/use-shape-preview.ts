@@ -1,7 +1,9 @@
-import { useEffect, useState } from 'react'
+import { useLayoutEffect, useState } from 'react'
 import type { ProjectDocument } from '@loupe/model'
 import type { RoomSession } from '../sync/room'
+import { browserStorage } from '../browser-storage'
 import type { CanvasPreview } from './CanvasView'
+import { markOpening, OPENING_MARKS } from './opening-marks'
 import { previewRenderShapes } from './preview-shapes'
 import { ViewState } from './view-state'
 
@@ -13,14 +15,6 @@ export const PREVIEW_SWITCH = 'loupe.debug.shapePreview'
  * takes about a second on software WebGL; past this, the document is loaded and drawn instead.
  */
 export const PREVIEW_HOLD_MS = 3000
-
-function browserStorage(): Storage | null {
-  try {
-    return typeof localStorage === 'undefined' ? null : localStorage
-  } catch {
-    return null
-  }
-}
 
 /**
  * While the job document loads: the stored preview of the image's shapes (RoomSession.
@@ -36,15 +30,19 @@ export function useShapePreview(
   loaded: boolean,
 ): CanvasPreview | null {
   const [preview, setPreview] = useState<CanvasPreview | null>(null)
-  useEffect(() => {
+  // A layout effect: it runs before the canvas's (passive) effect creates the WebGL renderer, so
+  // the preview is read from IndexedDB while the renderer is set up.
+  useLayoutEffect(() => {
     const storage = browserStorage()
     if (loaded || !imageId || storage?.getItem(PREVIEW_SWITCH) === 'off') return
     let cancelled = false
     // Longer than shapePreview's own hold; released with it.
     const hold = session.holdLoad(PREVIEW_HOLD_MS)
     let release = hold
+    markOpening(OPENING_MARKS.previewAsked)
     void session.shapePreview(imageId).then((result) => {
       if (!result) return hold()
+      markOpening(OPENING_MARKS.previewRead, { shapes: result.shapes.length })
       release = () => {
         result.painted()
         hold()

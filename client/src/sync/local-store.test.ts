@@ -95,6 +95,74 @@ describe('LocalDocumentStore (fake-indexeddb)', () => {
     await store.destroy()
   })
 
+  it('loads the stored copy without an update event (no second encoding), and events resume after', async () => {
+    const name = freshName()
+    const first = new Y.Doc()
+    const writer = new LocalDocumentStore(name, first, manual)
+    first.getMap('m').set('x', 1)
+    await writer.destroy()
+    const doc = new Y.Doc()
+    const updates: unknown[] = []
+    const updatesV2: unknown[] = []
+    const changed: unknown[] = []
+    doc.on('update', (_u: Uint8Array, origin: unknown) => updates.push(origin))
+    doc.on('updateV2', (_u: Uint8Array, origin: unknown) => updatesV2.push(origin))
+    doc.getMap('m').observe((event) => changed.push([...event.keysChanged]))
+    const store = new LocalDocumentStore(name, doc, manual)
+    await store.whenSynced
+    expect(doc.getMap('m').toJSON()).toEqual({ x: 1 })
+    // the type's observers saw the load; the update listeners did not
+    expect(changed).toEqual([['x']])
+    expect(updates).toEqual([])
+    expect(updatesV2).toEqual([])
+    // ... and they are all back: a later change reaches them, and is stored
+    doc.getMap('m').set('y', 2)
+    expect(updates).toEqual([null])
+    expect(updatesV2).toEqual([null])
+    await store.whenFlushed()
+    await store.destroy()
+    expect((await load(name)).getMap('m').toJSON()).toEqual({ x: 1, y: 2 })
+  })
+
+  it('reads the readFirst keys before the log, answers get() from that read once, then reads again', async () => {
+    const name = freshName()
+    const first = new Y.Doc()
+    const writer = new LocalDocumentStore(name, first, manual)
+    first.getMap('m').set('x', 1)
+    await writer.set('shapes/a', { v: 1 })
+    await writer.destroy()
+    // which requests reach IndexedDB, in order
+    const asked: string[] = []
+    const proto = IDBObjectStore.prototype
+    const { get, getAll } = proto
+    proto.get = function (this: IDBObjectStore, key: IDBValidKey | IDBKeyRange) {
+      asked.push(`get ${String(key)}`)
+      return get.call(this, key)
+    }
+    proto.getAll = function (this: IDBObjectStore, ...args: Parameters<typeof getAll>) {
+      asked.push(`getAll ${this.name}`)
+      return getAll.apply(this, args)
+    }
+    const doc = new Y.Doc()
+    let store: LocalDocumentStore
+    let early: Promise<unknown>
+    try {
+      store = new LocalDocumentStore(name, doc, { ...manual, readFirst: ['shapes/a'] })
+      // asked before the database is even open: answered from the early read
+      early = store.get('shapes/a')
+      expect(await early).toEqual({ v: 1 })
+      await store.whenSynced
+    } finally {
+      Object.assign(proto, { get, getAll })
+    }
+    expect(asked).toEqual(['get shapes/a', 'getAll updates'])
+    expect(doc.getMap('m').toJSON()).toEqual({ x: 1 })
+    // later reads see later writes
+    await store.set('shapes/a', { v: 2 })
+    expect(await store.get('shapes/a')).toEqual({ v: 2 })
+    await store.destroy()
+  })
+
   it('compacts a log into one entry without losing what another tab wrote meanwhile', async () => {
     const name = freshName()
     const doc = new Y.Doc()

@@ -28,6 +28,37 @@ export interface LocalStoreOptions {
   beforeApply?: () => Promise<void>
   /** A write or compaction that failed (e.g. quota): the changes stay in memory only. */
   onError?: (error: unknown, what: string) => void
+  /**
+   * Keys of the `custom` store to read before the log (a shape preview): asked for while the
+   * log is read, they would wait behind its megabytes. `get` answers them from this read once.
+   */
+  readFirst?: readonly string[]
+}
+
+/**
+ * Runs `fn` with the document's `update`/`updateV2` listeners set aside. Yjs encodes every
+ * transaction's changes once more for those listeners; for the stored copy that is the whole
+ * document (~170 ms for 10,000 polygons) and nobody wants it: it is on disk already, and the
+ * server and other tabs get what they lack in the sync handshake. Observers of the document's
+ * types still see every change; listeners added during `fn` are kept.
+ */
+export function withoutUpdateEvents(doc: Y.Doc, fn: () => void): void {
+  const observers = (doc as unknown as { _observers: Map<string, Set<unknown>> })._observers
+  const aside = new Map<string, Set<unknown>>()
+  for (const name of ['update', 'updateV2']) {
+    const set = observers.get(name)
+    if (set) aside.set(name, set)
+    observers.delete(name)
+  }
+  try {
+    fn()
+  } finally {
+    for (const [name, set] of aside) {
+      const added = observers.get(name)
+      if (added) for (const f of added) set.add(f)
+      observers.set(name, set)
+    }
+  }
 }
 
 const UPDATES = 'updates'
@@ -92,6 +123,7 @@ export class LocalDocumentStore {
   #lastKey = 0
   #sinceCompaction = 0
   #cancelCompaction: (() => void) | null = null
+  readonly #early = new Map<string, Promise<unknown>>()
 
   constructor(name: string, doc: Y.Doc, options: LocalStoreOptions = {}) {
     this.name = name
@@ -124,6 +156,12 @@ export class LocalDocumentStore {
 
   async get(key: string): Promise<unknown> {
     const db = await this.#db
+    // (the load's continuation ran first: a key it reads first is in #early by now)
+    const early = this.#early.get(key)
+    if (early) {
+      this.#early.delete(key)
+      return early
+    }
     return request(db.transaction(CUSTOM, 'readonly').objectStore(CUSTOM).get(key))
   }
 
@@ -245,6 +283,15 @@ export class LocalDocumentStore {
   async #load(): Promise<void> {
     const t0 = performance.now()
     const db = await this.#db
+    const first = this.#options.readFirst ?? []
+    if (first.length > 0) {
+      const custom = db.transaction(CUSTOM, 'readonly').objectStore(CUSTOM)
+      for (const key of first) {
+        const early = request(custom.get(key))
+        early.catch(() => undefined)
+        this.#early.set(key, early)
+      }
+    }
     const tx = db.transaction(UPDATES, 'readonly')
     const store = tx.objectStore(UPDATES)
     const keysReq = store.getAllKeys()
@@ -254,7 +301,7 @@ export class LocalDocumentStore {
     await this.#options.beforeApply?.()
     if (this.#destroyed) return
     const t1 = performance.now()
-    this.#apply(values)
+    withoutUpdateEvents(this.doc, () => this.#apply(values))
     this.#lastKey = keys.length > 0 ? keys[keys.length - 1]! : 0
     this.loadStats.applyMs = performance.now() - t1
     this.loadStats.entries = values.length

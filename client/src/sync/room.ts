@@ -3,12 +3,19 @@ import { WebsocketProvider } from 'y-websocket'
 import { Awareness } from 'y-protocols/awareness'
 import { PendingTracker, attachPendingTracker, parseRoomName } from '@loupe/sync-protocol'
 import type { Rejection, TrackedProvider } from '@loupe/sync-protocol'
+import { announceToOtherTabsLazily } from './cross-tab'
 import { sendWhenDurable } from './durable-sending'
 import type { LocalUser } from './identity'
 import { LocalDocumentStore } from './local-store'
 import type { LocalStoreOptions } from './local-store'
 import type { PendingStore } from './pending-store'
-import { keepShapeSnapshots, readShapeSnapshot } from './shape-snapshot'
+import {
+  keepShapeSnapshots,
+  previewHint,
+  readShapeSnapshot,
+  rememberPreviewHint,
+  snapshotKey,
+} from './shape-snapshot'
 import type { PreviewShape } from './shape-snapshot'
 import { connectionOf } from './status'
 import type { Peer, RoomStatus } from './status'
@@ -67,6 +74,7 @@ export class RoomSession {
   #destroyed = false
   #detach: () => void
   #detachSending: () => void
+  #detachAnnounce: () => void
   #detachPending: () => void
   #stopSnapshots: () => void = () => {}
   #previewHolds = new Set<Promise<void>>()
@@ -78,13 +86,16 @@ export class RoomSession {
       user: { id: options.user.id, name: options.user.name, color: options.user.color },
       image: null,
     } satisfies PresenceState)
+    const isJob = parseRoomName(this.room)?.kind === 'job'
+    const hint = isJob ? previewHint(this.room) : null
     this.persistence = new LocalDocumentStore(localDatabaseName(this.room), this.doc, {
       onError: (error, what) => reportStorageError(error, `${what} in ${this.room}`),
+      readFirst: hint ? [snapshotKey(hint)] : [],
       // a shape preview asked for while the stored bytes were read is painted first
       beforeApply: () => this.#previewsPainted(),
       ...options.localStore,
     })
-    if (parseRoomName(this.room)?.kind === 'job') {
+    if (isJob) {
       this.#stopSnapshots = keepShapeSnapshots(this.persistence)
     }
     this.provider = new WebsocketProvider(options.wsUrl, this.room, this.doc, {
@@ -103,6 +114,7 @@ export class RoomSession {
       },
     })
     this.#detachSending = sendWhenDurable(this.provider, this.persistence, this.tracker)
+    this.#detachAnnounce = announceToOtherTabsLazily(this.provider)
     // Changes another tab of this room left waiting when it closed: count them here, read them
     // from the shared local copy, and resync so that the server gets them now.
     this.#detachPending = options.pendingStore.attach(this.room, this.tracker, () => {
@@ -179,6 +191,7 @@ export class RoomSession {
   async shapePreview(
     imageId: string,
   ): Promise<{ shapes: PreviewShape[]; painted: () => void } | null> {
+    rememberPreviewHint(this.room, imageId)
     if (this.persistence.synced || this.#destroyed) return null
     const painted = this.holdLoad()
     const shapes = await readShapeSnapshot(this.persistence, imageId)
@@ -231,6 +244,7 @@ export class RoomSession {
     this.#detachPending()
     this.#stopSnapshots()
     this.#detachSending()
+    this.#detachAnnounce()
     this.#detach()
     this.provider.destroy()
     this.awareness.destroy()

@@ -1,4 +1,5 @@
 import * as Y from 'yjs'
+import { browserStorage } from '../browser-storage'
 import { openLocalDatabase } from './local-store'
 import type { LocalDocumentStore } from './local-store'
 
@@ -39,6 +40,32 @@ interface StoredSnapshot {
 }
 
 export const snapshotKey = (imageId: string) => `shapes/${imageId}`
+
+/**
+ * localStorage key of the image whose preview a job room read last: the next open of the room
+ * reads that preview before the document's log (LocalStoreOptions.readFirst), before it knows
+ * which image it will show.
+ */
+export const previewHintKey = (room: string) => `loupe.preview.${room}`
+
+/** The image whose preview the room showed last, if any. */
+export function previewHint(room: string): string | null {
+  try {
+    return browserStorage()?.getItem(previewHintKey(room)) ?? null
+  } catch {
+    return null
+  }
+}
+
+export function rememberPreviewHint(room: string, imageId: string): void {
+  try {
+    const storage = browserStorage()
+    if (storage && storage.getItem(previewHintKey(room)) !== imageId)
+      storage.setItem(previewHintKey(room), imageId)
+  } catch {
+    // only a hint
+  }
+}
 
 const isNumbers = (v: unknown): v is number[] =>
   Array.isArray(v) && v.every((n) => typeof n === 'number' && Number.isFinite(n))
