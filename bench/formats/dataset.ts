@@ -4,6 +4,7 @@
 // non-contiguous too. Coordinates have two decimals, as a tool's output does. Deterministic.
 
 import type { Dataset, DatasetAnnotation, DatasetImage, DatasetLabel } from '@loupe/formats'
+import { seededRandom } from '@loupe/flows'
 
 const LABELS: DatasetLabel[] = [
   {
@@ -30,24 +31,12 @@ const LABELS: DatasetLabel[] = [
 const COLORS = ['red', 'blue', 'white', 'black']
 const SIGNS = ['STOP', 'Yield', '50', 'Einbahnstraße']
 
-/** A small deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 const W = 1920
 const H = 1080
 const two = (x: number) => Math.round(x * 100) / 100
 
 export function buildDataset(shapes: number, imageCount: number): Dataset {
-  const next = random(42)
+  const next = seededRandom(42)
   const images: DatasetImage[] = []
   let shapeId = 0
   for (let i = 0; i < imageCount; i++) {

@@ -1,4 +1,3 @@
-import type { FlowRun, RunProgress, StateType } from '@loupe/flows'
 import type { PostgresMigrationStep } from '../storage/postgres-db'
 
 /**
@@ -98,86 +97,8 @@ export const STEPS: readonly PostgresMigrationStep[] = [
   },
 ]
 
-/** BIGINT columns arrive as strings (pg keeps 64-bit precision); times fit in a double. */
-type Int8 = string | number
-
-export interface PgRunRow {
-  id: string
-  kind: string
-  name: string
-  parent_id: string | null
-  root_id: string
-  deployment_id: string | null
-  idempotency_key: string | null
-  parameters: string
-  tags: string
-  state: string
-  state_message: string | null
-  state_seq: number
-  scheduled_at: Int8
-  created_at: Int8
-  started_at: Int8 | null
-  ended_at: Int8 | null
-  attempt: number
-  claimed_by: string | null
-  heartbeat_at: Int8 | null
-  result: string | null
-  error: string | null
-  progress: string | null
-}
-
-export const num = (value: Int8): number => Number(value)
-export const numOrNull = (value: Int8 | null): number | null =>
-  value === null ? null : Number(value)
-
-export const toRun = (row: PgRunRow): FlowRun => ({
-  id: row.id,
-  kind: row.kind as FlowRun['kind'],
-  name: row.name,
-  parentId: row.parent_id,
-  rootId: row.root_id,
-  deploymentId: row.deployment_id,
-  idempotencyKey: row.idempotency_key,
-  parameters: JSON.parse(row.parameters) as unknown,
-  tags: JSON.parse(row.tags) as string[],
-  state: row.state as StateType,
-  stateMessage: row.state_message,
-  scheduledAt: num(row.scheduled_at),
-  createdAt: num(row.created_at),
-  startedAt: numOrNull(row.started_at),
-  endedAt: numOrNull(row.ended_at),
-  attempt: row.attempt,
-  claimedBy: row.claimed_by,
-  heartbeatAt: numOrNull(row.heartbeat_at),
-  result: row.result,
-  error: row.error,
-  progress: row.progress === null ? null : (JSON.parse(row.progress) as RunProgress),
-})
-
-/** Column values of a new run, in the order of `INSERT_RUN`. */
-export const runValues = (run: FlowRun): unknown[] => [
-  run.id,
-  run.kind,
-  run.name,
-  run.parentId,
-  run.rootId,
-  run.deploymentId,
-  run.idempotencyKey,
-  JSON.stringify(run.parameters ?? null),
-  JSON.stringify(run.tags),
-  run.state,
-  run.stateMessage,
-  run.scheduledAt,
-  run.createdAt,
-  run.startedAt,
-  run.endedAt,
-  run.attempt,
-  run.claimedBy,
-  run.heartbeatAt,
-  run.result,
-  run.error,
-  run.progress === null ? null : JSON.stringify(run.progress),
-]
+export { num, numOrNull, runValues, toRun } from './run-row'
+export type { RunRow as PgRunRow } from './run-row'
 
 export const INSERT_RUN = `INSERT INTO flow_runs (id, kind, name, parent_id, root_id, deployment_id,
     idempotency_key, parameters, tags, state, state_message, state_seq, scheduled_at, created_at,

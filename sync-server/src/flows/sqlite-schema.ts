@@ -1,4 +1,3 @@
-import type { FlowRun, RunProgress, StateType } from '@loupe/flows'
 import type { MigrationStep } from '../storage/sqlite'
 
 /** Append-only: a released step is never edited or renamed (applied steps are recorded). */
@@ -93,75 +92,5 @@ export const STEPS: readonly MigrationStep[] = [
   },
 ]
 
-export interface RunRow {
-  id: string
-  kind: string
-  name: string
-  parent_id: string | null
-  root_id: string
-  deployment_id: string | null
-  idempotency_key: string | null
-  parameters: string
-  tags: string
-  state: string
-  state_message: string | null
-  state_seq: number
-  scheduled_at: number
-  created_at: number
-  started_at: number | null
-  ended_at: number | null
-  attempt: number
-  claimed_by: string | null
-  heartbeat_at: number | null
-  result: string | null
-  error: string | null
-  progress: string | null
-}
-
-export const toRun = (row: RunRow): FlowRun => ({
-  id: row.id,
-  kind: row.kind as FlowRun['kind'],
-  name: row.name,
-  parentId: row.parent_id,
-  rootId: row.root_id,
-  deploymentId: row.deployment_id,
-  idempotencyKey: row.idempotency_key,
-  parameters: JSON.parse(row.parameters) as unknown,
-  tags: JSON.parse(row.tags) as string[],
-  state: row.state as StateType,
-  stateMessage: row.state_message,
-  scheduledAt: row.scheduled_at,
-  createdAt: row.created_at,
-  startedAt: row.started_at,
-  endedAt: row.ended_at,
-  attempt: row.attempt,
-  claimedBy: row.claimed_by,
-  heartbeatAt: row.heartbeat_at,
-  result: row.result,
-  error: row.error,
-  progress: row.progress === null ? null : (JSON.parse(row.progress) as RunProgress),
-})
-
-export const runParams = (run: FlowRun) => ({
-  id: run.id,
-  kind: run.kind,
-  name: run.name,
-  parent_id: run.parentId,
-  root_id: run.rootId,
-  deployment_id: run.deploymentId,
-  idempotency_key: run.idempotencyKey,
-  parameters: JSON.stringify(run.parameters ?? null),
-  tags: JSON.stringify(run.tags),
-  state: run.state,
-  state_message: run.stateMessage,
-  scheduled_at: run.scheduledAt,
-  created_at: run.createdAt,
-  started_at: run.startedAt,
-  ended_at: run.endedAt,
-  attempt: run.attempt,
-  claimed_by: run.claimedBy,
-  heartbeat_at: run.heartbeatAt,
-  result: run.result,
-  error: run.error,
-  progress: run.progress === null ? null : JSON.stringify(run.progress),
-})
+export { runParams, toRun } from './run-row'
+export type { RunRow } from './run-row'

@@ -222,14 +222,7 @@ export async function exportDataset(
   const projectDoc = await snapshot(deps.rooms, projectRoom(projectId))
   const project = ProjectDocument.open(projectDoc)
   const jobIds = options.jobIds ?? project.listJobs().map((job) => job.id)
-  const unknown = jobIds.filter((id) => !project.getJob(id))
-  if (unknown.length > 0) {
-    throw new ApiError(
-      400,
-      ApiErrorCode.badRequest,
-      `no job ${unknown.map((id) => JSON.stringify(id)).join(', ')} in project ${projectId}`,
-    )
-  }
+  checkJobs(project, projectId, jobIds)
   const jobs: JobDocument[] = []
   for (const jobId of jobIds) {
     const doc = await snapshot(deps.rooms, jobRoom(projectId, jobId))
@@ -274,7 +267,10 @@ function asApiError(error: unknown): unknown {
 
 /** 400 naming the jobs a project does not have. */
 async function requireJobs(rooms: RoomAccess, projectId: string, jobIds: readonly string[]) {
-  const project = ProjectDocument.open(await snapshot(rooms, projectRoom(projectId)))
+  checkJobs(ProjectDocument.open(await snapshot(rooms, projectRoom(projectId))), projectId, jobIds)
+}
+
+function checkJobs(project: ProjectDocument, projectId: string, jobIds: readonly string[]): void {
   const unknown = jobIds.filter((id) => !project.getJob(id))
   if (unknown.length > 0) {
     throw new ApiError(

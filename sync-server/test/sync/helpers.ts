@@ -271,17 +271,8 @@ export function encodeSyncMessage(subtype: number, payload: Uint8Array): Uint8Ar
   return encoding.toUint8Array(encoder)
 }
 
-/** A seeded PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** A seeded PRNG (mulberry32, the flows engine's). */
+export { seededRandom as prng } from '@loupe/flows'
 
 /** Number of log rows stored for a room on disk. */
 export function diskEntryCount(dataDir: string, room: string): number {
