@@ -52,6 +52,15 @@ export interface LoupeConfig {
    * `<data dir>/artifacts`; shared between the instances of a cluster like the blob folder.
    */
   artifactDir: string
+  /**
+   * Flow run retention: ended runs (with their logs, task runs and files) are deleted once they
+   * ended more than `runRetentionDays` ago (`LOUPE_RUN_RETENTION_DAYS`, default 30), and beyond the
+   * newest `runRetentionPerDeployment` ended runs of a deployment
+   * (`LOUPE_RUN_RETENTION_PER_DEPLOYMENT`, default 1000). 0 turns either limit off. Backups are
+   * kept while their file is (the backup flow's own `retention` decides).
+   */
+  runRetentionDays: number
+  runRetentionPerDeployment: number
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
@@ -158,5 +167,15 @@ export function loadConfig(
     artifactDir: resolve(
       overrides.artifactDir ?? (env.LOUPE_ARTIFACT_DIR || join(dataDir, 'artifacts')),
     ),
+    runRetentionDays:
+      overrides.runRetentionDays ??
+      positiveInt('LOUPE_RUN_RETENTION_DAYS', env.LOUPE_RUN_RETENTION_DAYS, 30),
+    runRetentionPerDeployment:
+      overrides.runRetentionPerDeployment ??
+      positiveInt(
+        'LOUPE_RUN_RETENTION_PER_DEPLOYMENT',
+        env.LOUPE_RUN_RETENTION_PER_DEPLOYMENT,
+        1000,
+      ),
   }
 }

@@ -17,6 +17,11 @@ export interface FlowOptions<P> extends RunOptions {
   /** Validates (and types) parameters at submission; without it they must be plain JSON. */
   parameters?: z.ZodType<P>
   version?: string
+  /**
+   * The flow decides how long its files live (backups keep the newest N): run retention keeps a
+   * run of it while any of its file artifacts still exists.
+   */
+  keepsOwnFiles?: boolean
 }
 
 export interface FlowDefinition<P = unknown, R = unknown> {

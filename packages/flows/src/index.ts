@@ -49,6 +49,7 @@ export type {
   Artifact,
   ArtifactType,
   ClaimRequest,
+  ExpiredRunsRequest,
   FlowRun,
   FlowStore,
   HeartbeatRequest,

@@ -1,12 +1,13 @@
 import type { CacheEntry } from './cache'
 import type { Deployment } from './deployment'
 import { newId } from './platform'
-import { ACTIVE_STATES, CLAIMABLE_STATES } from './states'
+import { ACTIVE_STATES, CLAIMABLE_STATES, TERMINAL_STATES } from './states'
 import type { StateType } from './states'
 import { decodeCursor, encodeCursor } from './store'
 import type {
   Artifact,
   ClaimRequest,
+  ExpiredRunsRequest,
   FlowRun,
   FlowStore,
   HeartbeatRequest,
@@ -254,6 +255,49 @@ export class MemoryFlowStore implements FlowStore {
       }
     }
     return Promise.resolve(count)
+  }
+
+  listExpiredRuns(request: ExpiredRunsRequest): Promise<FlowRun[]> {
+    const ended = [...this.#runs.values()].filter(
+      (r) => r.parentId === null && TERMINAL_STATES.has(r.state) && r.endedAt !== null,
+    )
+    let expired: FlowRun[]
+    if ('beyond' in request) {
+      const { deploymentId, keep } = request.beyond
+      expired = ended
+        .filter((r) => r.deploymentId === deploymentId)
+        .sort((a, b) => compare(b, a))
+        .slice(keep)
+    } else {
+      const { endedBefore, after } = request
+      const endedAt = (r: FlowRun) => r.endedAt ?? 0
+      expired = ended
+        .filter(
+          (r) =>
+            endedAt(r) < endedBefore &&
+            (!after ||
+              endedAt(r) > after.endedAt ||
+              (endedAt(r) === after.endedAt && r.id > after.id)),
+        )
+        .sort((a, b) => endedAt(a) - endedAt(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    }
+    return Promise.resolve(expired.slice(0, request.limit).map(copy))
+  }
+
+  deleteRuns(rootIds: readonly string[]): Promise<string[]> {
+    const deleted: string[] = []
+    for (const id of rootIds) {
+      const root = this.#runs.get(id)
+      if (!root || root.parentId !== null || !TERMINAL_STATES.has(root.state)) continue
+      for (const run of [...this.#runs.values()]) if (run.rootId === id) this.#deleteRun(run)
+      this.#logs.delete(id)
+      this.#artifacts.delete(id)
+      for (const [leaseId, lease] of this.#leases) {
+        if (lease.rootId === id) this.#leases.delete(leaseId)
+      }
+      deleted.push(id)
+    }
+    return Promise.resolve(deleted)
   }
 
   appendLogs(entries: readonly LogEntry[]): Promise<void> {

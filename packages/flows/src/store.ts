@@ -192,6 +192,15 @@ export interface ScheduleRunsResult {
 }
 
 /**
+ * Ended top-level runs retention may delete: by age (`endedBefore`, in (endedAt, id) order, paged
+ * with `after`), or a deployment's runs beyond its newest `keep` ended ones (`beyond`, newest
+ * first by scheduled time).
+ */
+export type ExpiredRunsRequest =
+  | { endedBefore: number; after?: { endedAt: number; id: string }; limit: number }
+  | { beyond: { deploymentId: string; keep: number }; limit: number }
+
+/**
  * Persistence for runs, states, deployments, logs, artifacts, leases and cache entries. Async so
  * it can live on PostgreSQL; every method is one atomic step (one transaction).
  */
@@ -229,6 +238,14 @@ export interface FlowStore {
   scheduleRuns(request: ScheduleRunsRequest): Promise<ScheduleRunsResult>
   /** Every Scheduled top-level run due at or before `cutoff` becomes Late. Returns how many. */
   markLate(cutoff: number, at: number): Promise<number>
+  /** Top-level runs in a terminal state (final, or Crashed) that `request` lets retention delete. */
+  listExpiredRuns(request: ExpiredRunsRequest): Promise<FlowRun[]>
+  /**
+   * Deletes these top-level runs with everything under them (task runs, state history, logs,
+   * artifact records, leases) in one step; a run not in a terminal state by then is left alone.
+   * Returns the ids deleted. Artifact files are the caller's (list them first).
+   */
+  deleteRuns(rootIds: readonly string[]): Promise<string[]>
 
   appendLogs(entries: readonly LogEntry[]): Promise<void>
   listLogs(rootId: string, options?: { afterSeq?: number; limit?: number }): Promise<LogEntry[]>

@@ -1,5 +1,5 @@
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
-import { join, resolve, sep } from 'node:path'
+import { mkdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises'
+import { dirname, join, resolve, sep } from 'node:path'
 import type { ArtifactFiles } from '@loupe/flows'
 
 /** The `data` of a file artifact (see `Artifacts.file`). */
@@ -53,10 +53,16 @@ export class DirArtifactFiles implements ArtifactFiles {
     }
   }
 
+  async exists(ref: string): Promise<boolean> {
+    return exists(this.pathOf(ref))
+  }
+
+  /** Deletes the file, and its run's folder once that is empty. */
   async remove(ref: string): Promise<boolean> {
     const path = this.pathOf(ref)
     if (!(await exists(path))) return false
     await rm(path, { force: true })
+    await rmdir(dirname(path)).catch(() => undefined) // not empty: other files of the run
     return true
   }
 }

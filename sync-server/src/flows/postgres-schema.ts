@@ -95,6 +95,11 @@ export const STEPS: readonly PostgresMigrationStep[] = [
       );
     `,
   },
+  {
+    // Run retention finds ended top-level runs by age.
+    name: '002-runs-ended-index',
+    sql: `CREATE INDEX flow_runs_ended ON flow_runs (ended_at, id) WHERE parent_id IS NULL;`,
+  },
 ]
 
 export { num, numOrNull, runValues, toRun } from './run-row'

@@ -4,6 +4,7 @@ import type {
   CacheEntry,
   ClaimRequest,
   Deployment,
+  ExpiredRunsRequest,
   FlowRun,
   FlowStore,
   HeartbeatRequest,
@@ -25,7 +26,7 @@ import type pg from 'pg'
 import type { PostgresDatabase } from '../storage/postgres-db'
 import { INSERT_RUN, STEPS, num, numOrNull, runValues, toRun } from './postgres-schema'
 import type { PgRunRow } from './postgres-schema'
-import { ACTIVE, CLAIMABLE } from './sql-states'
+import { ACTIVE, CLAIMABLE, TERMINAL } from './sql-states'
 
 /** First key of the per-root advisory lock that numbers log lines. */
 const LOG_LOCK = 0x10_f1
@@ -402,6 +403,53 @@ export class PostgresFlowStore implements FlowStore {
         count += 1
       }
       return count
+    })
+  }
+
+  async listExpiredRuns(request: ExpiredRunsRequest) {
+    const rows =
+      'beyond' in request
+        ? await this.#query<PgRunRow>(
+            `SELECT * FROM flow_runs WHERE deployment_id = $1 AND parent_id IS NULL
+               AND state IN ${TERMINAL} AND ended_at IS NOT NULL
+             ORDER BY scheduled_at DESC, id DESC LIMIT $2 OFFSET $3`,
+            [request.beyond.deploymentId, request.limit, request.beyond.keep],
+          )
+        : await this.#query<PgRunRow>(
+            `SELECT * FROM flow_runs WHERE parent_id IS NULL AND ended_at < $1
+               AND state IN ${TERMINAL} AND (ended_at, id) > ($2::bigint, $3::text)
+             ORDER BY ended_at, id LIMIT $4`,
+            [
+              request.endedBefore,
+              request.after?.endedAt ?? -1,
+              request.after?.id ?? '',
+              request.limit,
+            ],
+          )
+    return rows.map(toRun)
+  }
+
+  deleteRuns(rootIds: readonly string[]) {
+    return this.#tx(async (client) => {
+      // Locked, so a run that is being retried or cancelled right now is not taken from under it.
+      const { rows } = await client.query<{ id: string }>(
+        `SELECT id FROM flow_runs WHERE id = ANY($1::text[]) AND parent_id IS NULL
+           AND state IN ${TERMINAL} FOR UPDATE`,
+        [rootIds],
+      )
+      const ids = rows.map((r) => r.id)
+      if (ids.length === 0) return []
+      await client.query(
+        `DELETE FROM flow_run_states WHERE run_id IN
+           (SELECT id FROM flow_runs WHERE root_id = ANY($1::text[]))`,
+        [ids],
+      )
+      await client.query('DELETE FROM flow_runs WHERE root_id = ANY($1::text[])', [ids])
+      await client.query('DELETE FROM flow_logs WHERE root_id = ANY($1::text[])', [ids])
+      await client.query('DELETE FROM flow_artifacts WHERE root_id = ANY($1::text[])', [ids])
+      await client.query('DELETE FROM flow_leases WHERE root_id = ANY($1::text[])', [ids])
+      const order = new Map(rootIds.map((id, i) => [id, i]))
+      return ids.sort((a, b) => order.get(a)! - order.get(b)!)
     })
   }
 

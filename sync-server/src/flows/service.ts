@@ -12,6 +12,8 @@ import { builtinFlows } from './builtin'
 import { PostgresFlowStore } from './postgres-store'
 import { PgBossDispatch, inProcessDispatch } from './queue'
 import type { FlowDispatch } from './queue'
+import { pruneRuns } from './retention'
+import type { PruneResult, RunRetention } from './retention'
 import { SqliteFlowStore } from './sqlite-store'
 
 /** Tuning of the flow service; tests shorten the timings and add flows of their own. */
@@ -26,6 +28,8 @@ export interface FlowServiceOptions {
   scheduler?: SchedulerOptions
   /** How long close() waits for runs in progress before cancelling them (default 5 s). */
   stopGraceMs?: number
+  /** How often ended runs past retention are deleted (default hourly; the first pass 1 min in). */
+  retentionIntervalMs?: number
 }
 
 export interface FlowServiceDeps {
@@ -92,6 +96,10 @@ export class FlowService {
   readonly #logger: Logger
   readonly #stopGraceMs: number
   readonly #executor = new WorkerThreadExecutor()
+  readonly #retention: RunRetention
+  readonly #retentionIntervalMs: number
+  #retentionTimer: NodeJS.Timeout | null = null
+  #pruning: Promise<PruneResult> | null = null
   #closing: Promise<void> | null = null
 
   private constructor(deps: FlowServiceDeps, queue: FlowQueue) {
@@ -100,6 +108,11 @@ export class FlowService {
     this.store = queue.store
     this.#logger = deps.logger
     this.#stopGraceMs = o.stopGraceMs ?? 5_000
+    this.#retention = {
+      days: deps.config.runRetentionDays,
+      perDeployment: deps.config.runRetentionPerDeployment,
+    }
+    this.#retentionIntervalMs = o.retentionIntervalMs ?? 3_600_000
     this.files = new DirArtifactFiles(deps.config.artifactDir)
     this.flows = new FlowRegistry([
       ...builtinFlows(
@@ -162,7 +175,35 @@ export class FlowService {
     }
     service.runner.start()
     await service.queue.dispatch?.start(service.runner)
+    service.#scheduleRetention(Math.min(60_000, service.#retentionIntervalMs))
     return service
+  }
+
+  /**
+   * Deletes ended runs past retention (`LOUPE_RUN_RETENTION_DAYS`, `…_PER_DEPLOYMENT`) with their
+   * logs and files; one pass at a time per instance.
+   */
+  pruneRuns(now = Date.now()): Promise<PruneResult> {
+    this.#pruning ??= pruneRuns(
+      { store: this.store, files: this.files, flows: this.flows, logger: this.#logger },
+      this.#retention,
+      now,
+    ).finally(() => {
+      this.#pruning = null
+    })
+    return this.#pruning
+  }
+
+  #scheduleRetention(delayMs: number): void {
+    if (this.#closing) return
+    this.#retentionTimer = setTimeout(() => {
+      this.pruneRuns()
+        .catch((error: unknown) =>
+          this.#logger.error('flows: run retention failed', { error: String(error) }),
+        )
+        .finally(() => this.#scheduleRetention(this.#retentionIntervalMs))
+    }, delayMs)
+    this.#retentionTimer.unref()
   }
 
   /** Live state, progress, log and artifact events of the runs this instance executes. */
@@ -173,6 +214,8 @@ export class FlowService {
   /** Stops claiming, lets runs in progress finish for a grace period, cancels the rest, closes. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      if (this.#retentionTimer) clearTimeout(this.#retentionTimer)
+      await this.#pruning?.catch(() => undefined)
       await this.queue.dispatch?.stop()
       const stopped = this.runner.stop()
       let timer: NodeJS.Timeout | undefined

@@ -90,6 +90,11 @@ export const STEPS: readonly MigrationStep[] = [
       );
     `,
   },
+  {
+    // Run retention finds ended top-level runs by age.
+    name: '002-runs-ended-index',
+    sql: `CREATE INDEX flow_runs_ended ON flow_runs(ended_at, id) WHERE parent_id IS NULL;`,
+  },
 ]
 
 export { runParams, toRun } from './run-row'

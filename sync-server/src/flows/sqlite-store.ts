@@ -1,9 +1,17 @@
-import { decideTransition, decodeCursor, encodeCursor, materializeRun, newId } from '@loupe/flows'
+import {
+  TERMINAL_STATES,
+  decideTransition,
+  decodeCursor,
+  encodeCursor,
+  materializeRun,
+  newId,
+} from '@loupe/flows'
 import type {
   Artifact,
   CacheEntry,
   ClaimRequest,
   Deployment,
+  ExpiredRunsRequest,
   FlowRun,
   FlowStore,
   HeartbeatRequest,
@@ -26,7 +34,7 @@ import { migrate } from '../storage/sqlite'
 import type { SqliteDatabase } from '../storage/sqlite'
 import { STEPS, runParams, toRun } from './sqlite-schema'
 import type { RunRow } from './sqlite-schema'
-import { ACTIVE, CLAIMABLE } from './sql-states'
+import { ACTIVE, CLAIMABLE, TERMINAL } from './sql-states'
 
 /**
  * FlowStore on the embedded SQLite file (better-sqlite3, WAL). Every method is one IMMEDIATE
@@ -99,6 +107,23 @@ export class SqliteFlowStore implements FlowStore {
       lateCandidates: db.prepare(
         `SELECT * FROM flow_runs WHERE parent_id IS NULL AND state = 'Scheduled' AND scheduled_at <= ?`,
       ),
+      expiredByAge: db.prepare(
+        `SELECT * FROM flow_runs WHERE parent_id IS NULL AND ended_at < ? AND state IN ${TERMINAL}
+           AND (ended_at > ? OR (ended_at = ? AND id > ?))
+         ORDER BY ended_at, id LIMIT ?`,
+      ),
+      expiredBeyond: db.prepare(
+        `SELECT * FROM flow_runs WHERE deployment_id = ? AND parent_id IS NULL
+           AND state IN ${TERMINAL} AND ended_at IS NOT NULL
+         ORDER BY scheduled_at DESC, id DESC LIMIT ? OFFSET ?`,
+      ),
+      deleteTreeStates: db.prepare(
+        'DELETE FROM flow_run_states WHERE run_id IN (SELECT id FROM flow_runs WHERE root_id = ?)',
+      ),
+      deleteTree: db.prepare('DELETE FROM flow_runs WHERE root_id = ?'),
+      deleteTreeLogs: db.prepare('DELETE FROM flow_logs WHERE root_id = ?'),
+      deleteTreeArtifacts: db.prepare('DELETE FROM flow_artifacts WHERE root_id = ?'),
+      deleteTreeLeases: db.prepare('DELETE FROM flow_leases WHERE root_id = ?'),
       maxLogSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM flow_logs WHERE root_id = ?'),
       insertLog: db.prepare(
         'INSERT INTO flow_logs (root_id, seq, run_id, at, level, message) VALUES (?, ?, ?, ?, ?, ?)',
@@ -424,6 +449,37 @@ export class SqliteFlowStore implements FlowStore {
         if (result.ok && result.changed) count += 1
       }
       return count
+    })
+  }
+
+  listExpiredRuns(request: ExpiredRunsRequest) {
+    const rows =
+      'beyond' in request
+        ? this.#s.expiredBeyond.all(request.beyond.deploymentId, request.limit, request.beyond.keep)
+        : this.#s.expiredByAge.all(
+            request.endedBefore,
+            request.after?.endedAt ?? -1,
+            request.after?.endedAt ?? -1,
+            request.after?.id ?? '',
+            request.limit,
+          )
+    return Promise.resolve((rows as RunRow[]).map(toRun))
+  }
+
+  deleteRuns(rootIds: readonly string[]) {
+    return this.#tx(() => {
+      const deleted: string[] = []
+      for (const id of rootIds) {
+        const run = this.#read(id)
+        if (!run || run.parentId !== null || !TERMINAL_STATES.has(run.state)) continue
+        this.#s.deleteTreeStates.run(id)
+        this.#s.deleteTree.run(id)
+        this.#s.deleteTreeLogs.run(id)
+        this.#s.deleteTreeArtifacts.run(id)
+        this.#s.deleteTreeLeases.run(id)
+        deleted.push(id)
+      }
+      return deleted
     })
   }
 

@@ -23,7 +23,12 @@ export interface FlowTestServer extends TestServer {
 
 /** A real server on a data dir that survives `stop()` (restart with the same `dataDir`). */
 export async function startFlowServer(
-  options: { dataDir?: string; flows?: FlowServiceOptions; env?: StartOptions['env'] } = {},
+  options: {
+    dataDir?: string
+    flows?: FlowServiceOptions
+    env?: StartOptions['env']
+    config?: StartOptions['config']
+  } = {},
 ): Promise<FlowTestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'loupe-flows-api-'))
   const server = await startServer({
@@ -36,6 +41,7 @@ export async function startFlowServer(
       logLevel: 'silent',
       secret: SECRET,
       adminToken: ADMIN_TOKEN,
+      ...options.config,
     },
     flows: { ...FAST, ...options.flows },
   })

@@ -440,6 +440,138 @@ export function flowStoreContract(name: string, open: () => Promise<FlowStore>):
       }),
     )
 
+    /** Creates a top-level run (with one task run) and ends it in `state` at `endedAt`. */
+    const endedRun = async (
+      store: FlowStore,
+      id: string,
+      state: 'Completed' | 'Failed' | 'Cancelled' | 'Crashed',
+      endedAt: number,
+      over: Partial<NewRun> = {},
+    ) => {
+      await store.createRun(flowRun({ id, scheduledAt: endedAt - 10, ...over }), endedAt - 10)
+      await store.transition(id, { to: 'Pending', by: 'r', at: endedAt - 9 })
+      await store.transition(id, { to: 'Running', at: endedAt - 8 })
+      await store.createRun(
+        flowRun({ id: `${id}-task`, kind: 'task', parentId: id, rootId: id, state: 'Running' }),
+        endedAt - 7,
+      )
+      await store.transition(`${id}-task`, {
+        to: state === 'Crashed' ? 'Failed' : state,
+        at: endedAt - 1,
+      })
+      await store.transition(id, { to: state, at: endedAt })
+    }
+
+    it(
+      'lists ended top-level runs by age, oldest first and paged, never runs still going',
+      withStore(async (store) => {
+        await endedRun(store, 'old-done', 'Completed', T0 + 100)
+        await endedRun(store, 'old-failed', 'Failed', T0 + 200)
+        await endedRun(store, 'old-crashed', 'Crashed', T0 + 300)
+        await endedRun(store, 'new-done', 'Completed', T0 + 5000)
+        await store.createRun(flowRun({ id: 'waiting', scheduledAt: T0 }), T0)
+        await store.createRun(flowRun({ id: 'running' }), T0)
+        await store.transition('running', { to: 'Pending', by: 'r', at: T0 + 1 })
+        await store.transition('running', { to: 'Running', at: T0 + 2 })
+        const ids = async (request: Parameters<FlowStore['listExpiredRuns']>[0]) =>
+          (await store.listExpiredRuns(request)).map((r) => r.id)
+        expect(await ids({ endedBefore: T0 + 1000, limit: 10 })).toEqual([
+          'old-done',
+          'old-failed',
+          'old-crashed',
+        ])
+        expect(await ids({ endedBefore: T0 + 1000, limit: 2 })).toEqual(['old-done', 'old-failed'])
+        expect(
+          await ids({
+            endedBefore: T0 + 1000,
+            after: { endedAt: T0 + 200, id: 'old-failed' },
+            limit: 10,
+          }),
+        ).toEqual(['old-crashed'])
+        expect(await ids({ endedBefore: T0 + 100, limit: 10 })).toEqual([])
+        expect(await ids({ endedBefore: T0 + 10_000, limit: 10 })).toHaveLength(4)
+      }),
+    )
+
+    it(
+      "lists a deployment's ended runs beyond its newest N, newest first",
+      withStore(async (store) => {
+        for (let i = 0; i < 5; i++) {
+          await endedRun(store, `d${i}`, 'Completed', T0 + 100 * (i + 1), { deploymentId: 'dep-a' })
+        }
+        await endedRun(store, 'other', 'Completed', T0 + 50, { deploymentId: 'dep-b' })
+        await store.createRun(
+          flowRun({ id: 'next', deploymentId: 'dep-a', scheduledAt: T0 + 900 }),
+          T0,
+        )
+        const beyond = async (keep: number, limit = 10) =>
+          (await store.listExpiredRuns({ beyond: { deploymentId: 'dep-a', keep }, limit })).map(
+            (r) => r.id,
+          )
+        expect(await beyond(2)).toEqual(['d2', 'd1', 'd0'])
+        expect(await beyond(2, 1)).toEqual(['d2'])
+        expect(await beyond(5)).toEqual([])
+        expect(await beyond(0)).toEqual(['d4', 'd3', 'd2', 'd1', 'd0'])
+      }),
+    )
+
+    it(
+      'deletes a run with its task runs, states, logs, artifacts and leases, and nothing else',
+      withStore(async (store) => {
+        await endedRun(store, 'gone', 'Completed', T0 + 100)
+        await endedRun(store, 'kept', 'Completed', T0 + 100)
+        await store.createRun(flowRun({ id: 'live' }), T0)
+        await store.transition('live', { to: 'Pending', by: 'r', at: T0 + 1 })
+        for (const rootId of ['gone', 'kept', 'live']) {
+          await store.appendLogs([
+            { rootId, runId: rootId, at: T0, level: 'info', message: `log of ${rootId}` },
+          ])
+          await store.addArtifact({
+            id: `artifact-${rootId}`,
+            rootId,
+            runId: `${rootId}-task`,
+            key: 'k',
+            type: 'markdown',
+            description: null,
+            data: { markdown: rootId },
+            createdAt: T0,
+          })
+        }
+        await store.setConcurrencyLimit('gpu', 5)
+        await store.acquireLeases({
+          holderId: 'h',
+          rootId: 'gone',
+          tags: ['gpu'],
+          now: T0,
+          expiresAt: T0 + 10_000,
+        })
+        await store.acquireLeases({
+          holderId: 'h',
+          rootId: 'kept',
+          tags: ['gpu'],
+          now: T0,
+          expiresAt: T0 + 10_000,
+        })
+
+        // A run still going (or unknown) is left alone.
+        expect(await store.deleteRuns(['gone', 'live', 'nope', 'gone-task'])).toEqual(['gone'])
+        expect(await store.getRun('gone')).toBeNull()
+        expect(await store.getRun('gone-task')).toBeNull()
+        expect(await store.history('gone')).toEqual([])
+        expect(await store.history('gone-task')).toEqual([])
+        expect(await store.listLogs('gone')).toEqual([])
+        expect(await store.listArtifacts('gone')).toEqual([])
+        expect((await store.listLeases(T0)).map((l) => l.rootId)).toEqual(['kept'])
+        const left = await store.listRuns({ limit: 10, order: 'asc' })
+        expect(left.runs.map((r) => r.id).sort()).toEqual(['kept', 'kept-task', 'live'])
+        expect(await store.history('kept-task')).not.toEqual([])
+        expect((await store.listLogs('kept')).map((l) => l.message)).toEqual(['log of kept'])
+        expect(await store.listArtifacts('live')).toHaveLength(1)
+        expect(await store.getRun('live')).toMatchObject({ state: 'Pending' })
+        expect(await store.deleteRuns(['gone'])).toEqual([])
+      }),
+    )
+
     it(
       'grants concurrency leases up to the limit; expired leases free their slot',
       withStore(async (store) => {

@@ -108,6 +108,8 @@ export function backupFlow(deps: BuiltinDeps) {
       parameters: backupParameters,
       description: 'Snapshots every document of a project',
       timeoutSeconds: 3600,
+      // Run retention never takes a backup whose file `retention` above still keeps.
+      keepsOwnFiles: true,
     },
   )
 }
