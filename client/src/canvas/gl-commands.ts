@@ -3,9 +3,12 @@
 // uniform and never touch a buffer. Colours are blended premultiplied.
 
 import type { Buffer, DefaultContext, DrawCommand, Elements, Regl, Texture2D } from 'regl'
+import { ADJUST_GLSL } from './image-adjust'
 
 export type Vec3 = [number, number, number]
 export type Vec4 = [number, number, number, number]
+
+const NO_ADJUST: Vec4 = [1, 1, 1, 1]
 
 /** Common uniform: image px → device px. */
 export interface ViewProps {
@@ -81,6 +84,8 @@ export interface QuadProps extends ViewProps {
   /** Tint for masks (rgb, alpha); tiles pass [1,1,1,1] with `tint` 0. */
   color: Vec4
   tint: number
+  /** Image tiles: `adjustUniform` of the viewer's image adjustments (none when absent). */
+  adjust?: Vec4
 }
 
 export interface CompositeProps {
@@ -400,10 +405,19 @@ void main() {
 uniform sampler2D texture;
 uniform vec4 color;
 uniform float tint;
+uniform vec4 adjust;
+uniform float adjusting;
 varying vec2 vUv;
+${ADJUST_GLSL}
 void main() {
   vec4 t = texture2D(texture, vUv);
-  gl_FragColor = tint > 0.5 ? vec4(color.rgb * color.a, color.a) * t.r : t;
+  if (tint > 0.5) {
+    gl_FragColor = vec4(color.rgb * color.a, color.a) * t.r;
+  } else if (adjusting > 0.5 && t.a > 0.0) {
+    gl_FragColor = vec4(adjustColor(t.rgb / t.a, adjust) * t.a, t.a);
+  } else {
+    gl_FragColor = t;
+  }
 }`,
     attributes: { corner: centredStrip },
     uniforms: {
@@ -413,6 +427,8 @@ void main() {
       texture: regl.prop<QuadProps, 'texture'>('texture'),
       color: regl.prop<QuadProps, 'color'>('color'),
       tint: regl.prop<QuadProps, 'tint'>('tint'),
+      adjust: (_ctx: DefaultContext, p: QuadProps) => p.adjust ?? NO_ADJUST,
+      adjusting: (_ctx: DefaultContext, p: QuadProps) => (p.adjust ? 1 : 0),
       resolution,
     },
     primitive: 'triangle strip',

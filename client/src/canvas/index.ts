@@ -20,6 +20,14 @@ export { handlesFor } from './handles'
 export { decodeRle, encodeRle } from './rle'
 export { shapeBounds } from './geometry'
 export type { ImageInput } from './tile-layer'
+export {
+  ADJUSTMENT_RANGES,
+  NO_ADJUSTMENTS,
+  adjustColor,
+  isNoAdjustment,
+  parseAdjustments,
+} from './image-adjust'
+export type { AdjustmentName, ImageAdjustments } from './image-adjust'
 export type {
   DrawingPreview,
   Handle,

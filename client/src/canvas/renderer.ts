@@ -30,6 +30,7 @@ import {
 import { parseHexColor } from './color'
 import { createCommands, type Commands } from './gl-commands'
 import { HitIndex } from './hit-test'
+import type { ImageAdjustments } from './image-adjust'
 import { OverlayLayer } from './overlay-layer'
 import { TileLayer, type ImageInput } from './tile-layer'
 import type { OverlayState, RenderShape, RendererStats } from './types'
@@ -216,6 +217,12 @@ export class Renderer {
   }
 
   /** Replaces the shape list (draw order = array order); unchanged objects cost nothing. */
+  /** Brightness, contrast, saturation and gamma of the image on screen (shapes unchanged). */
+  setImageAdjustments(adjustments: ImageAdjustments): void {
+    this.tiles.setAdjustments(adjustments)
+    this.requestRender()
+  }
+
   setShapes(shapes: readonly RenderShape[]): void {
     this.shapes = [...shapes]
     this.indexById.clear()

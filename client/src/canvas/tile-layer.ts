@@ -5,7 +5,9 @@
 import type { Regl, Texture2D } from 'regl'
 import type { Camera, Size } from './camera'
 import { visibleRect } from './camera'
-import type { Commands, Vec3 } from './gl-commands'
+import type { Commands, Vec3, Vec4 } from './gl-commands'
+import { adjustUniform, isNoAdjustment } from './image-adjust'
+import type { ImageAdjustments } from './image-adjust'
 import {
   chooseTileSize,
   coarsestLevel,
@@ -41,6 +43,8 @@ export class TileLayer {
   private tick = 0
   readonly tileSize: number
   private readonly maxTiles: number
+  /** The viewer's brightness, contrast, saturation and gamma (undefined: none). */
+  private adjust: Vec4 | undefined
 
   constructor(
     private readonly regl: Regl,
@@ -54,6 +58,10 @@ export class TileLayer {
 
   get size(): Size {
     return { width: this.width, height: this.height }
+  }
+
+  setAdjustments(adjustments: ImageAdjustments): void {
+    this.adjust = isNoAdjustment(adjustments) ? undefined : adjustUniform(adjustments)
   }
 
   async setImage(input: ImageInput | null, width: number, height: number): Promise<void> {
@@ -109,6 +117,7 @@ export class TileLayer {
           texture: tile.texture,
           color: [1, 1, 1, 1],
           tint: 0,
+          adjust: this.adjust,
         })
       }
     }

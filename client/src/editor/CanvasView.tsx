@@ -1,6 +1,14 @@
 import { useEffect, useRef, useState } from 'react'
 import type { ImageRecord } from '@loupe/model'
-import { Renderer, attachNavigation, fitToView, listen, type RenderShape } from '../canvas'
+import {
+  NO_ADJUSTMENTS,
+  Renderer,
+  attachNavigation,
+  fitToView,
+  listen,
+  type ImageAdjustments,
+  type RenderShape,
+} from '../canvas'
 import { rendererPort } from './canvas-port'
 import type { EditorController } from './controller'
 import { markOpening, OPENING_MARKS } from './opening-marks'
@@ -24,6 +32,8 @@ export interface CanvasViewProps {
   onCursor?: (point: { x: number; y: number } | null) => void
   /** Shown over the canvas while the image loads or failed. */
   onImageState?: (state: 'loading' | 'ready' | 'error', message?: string) => void
+  /** The viewer's brightness, contrast, saturation and gamma (on screen only). */
+  imageAdjustments?: ImageAdjustments
 }
 
 /** A frame with these shapes is waiting to be drawn: what to tell once it is. */
@@ -47,6 +57,7 @@ export function CanvasView({
   loadImage,
   onCursor,
   onImageState,
+  imageAdjustments = NO_ADJUSTMENTS,
 }: CanvasViewProps) {
   const containerRef = useRef<HTMLDivElement>(null)
   const [renderer, setRenderer] = useState<Renderer | null>(null)
@@ -95,6 +106,8 @@ export function CanvasView({
       awaitedRef.current = null
     }
   }, [])
+
+  useEffect(() => renderer?.setImageAdjustments(imageAdjustments), [renderer, imageAdjustments])
 
   // While the document loads: the preview, read-only.
   const imageId = image?.id

@@ -11,6 +11,7 @@ import { LabelsPanel } from './panels/LabelsPanel'
 import { ObjectsPanel } from './panels/ObjectsPanel'
 import { TagsPanel } from './panels/TagsPanel'
 import { LoadingToolbar, Toolbar } from './Toolbar'
+import { useImageAdjustments } from './use-image-adjustments'
 import { useControllerVersion } from './use-controller'
 import { useKeyboard } from './use-keyboard'
 import { usePresence } from './use-presence'
@@ -73,6 +74,12 @@ export function Editor(props: EditorProps) {
   useControllerVersion(controller)
   useKeyboard(controller)
 
+  const [adjustments, setAdjustments] = useImageAdjustments()
+  const imageAdjust = useMemo(
+    () => ({ value: adjustments, onChange: setAdjustments }),
+    [adjustments, setAdjustments],
+  )
+
   const image = images.find((i) => i.id === imageId)
   const { peers, onCursor } = usePresence(controller, awareness, user, image?.name)
   const [imageState, setImageState] = useState<{ state: string; message?: string }>({
@@ -90,7 +97,11 @@ export function Editor(props: EditorProps) {
       data-readonly={readOnly || undefined}
       data-loading={!controller || undefined}
     >
-      {controller ? <Toolbar controller={controller} /> : <LoadingToolbar />}
+      {controller ? (
+        <Toolbar controller={controller} imageAdjust={imageAdjust} />
+      ) : (
+        <LoadingToolbar imageAdjust={imageAdjust} />
+      )}
       {readOnly && (
         <div className="ed-notice" role="status" data-testid="view-only">
           View only — you can look and select, not change.
@@ -106,6 +117,7 @@ export function Editor(props: EditorProps) {
               loadImage={props.loadImage}
               onCursor={onCursor}
               onImageState={onImageState}
+              imageAdjustments={adjustments}
             />
           ) : (
             <p className="ed-muted ed-empty">This job has no images.</p>

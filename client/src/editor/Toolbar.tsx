@@ -5,6 +5,14 @@ import type { ToolId } from './tools'
 import { Icon } from './icons'
 import { SamBridge } from '../sam/SamBridge'
 import { SmartToolOptions } from '../sam/SmartToolOptions'
+import type { ImageAdjustments } from '../canvas'
+import { ImageAdjustMenu } from './ImageAdjustMenu'
+
+/** The viewer's image adjustments and how to change them (a view setting, not an edit). */
+export interface ImageAdjustProps {
+  value: ImageAdjustments
+  onChange: (next: ImageAdjustments) => void
+}
 
 const TOOLS: Array<{ id: ToolId; name: string }> = [
   { id: 'select', name: 'Select' },
@@ -21,7 +29,13 @@ const TOOLS: Array<{ id: ToolId; name: string }> = [
 ]
 
 /** Tool buttons, undo/redo, fit and help; every tooltip comes from the key map. */
-export function Toolbar({ controller }: { controller: EditorController }) {
+export function Toolbar({
+  controller,
+  imageAdjust,
+}: {
+  controller: EditorController
+  imageAdjust: ImageAdjustProps
+}) {
   const { toolId, readOnly } = controller
   const undo = controller.undoReady ? controller.undo : null
   const brush = toolId === 'mask' || toolId === 'eraser'
@@ -81,6 +95,7 @@ export function Toolbar({ controller }: { controller: EditorController }) {
       >
         <Icon name="redo" />
       </ActionButton>
+      <ImageAdjustMenu {...imageAdjust} />
       <ActionButton controller={controller} action="view.fit" label="Fit">
         <Icon name="fit" />
       </ActionButton>
@@ -128,7 +143,7 @@ const LOADING_ACTIONS: Array<{ label: string; icon: ReactNode }> = [
  * The toolbar while the job document loads: the same buttons (so nothing moves when it is
  * ready), all off, since nothing can be edited before the document is there.
  */
-export function LoadingToolbar() {
+export function LoadingToolbar({ imageAdjust }: { imageAdjust: ImageAdjustProps }) {
   return (
     <div className="ed-toolbar" role="toolbar" aria-label="Tools" aria-busy="true">
       {TOOLS.map((t) => (
@@ -146,10 +161,14 @@ export function LoadingToolbar() {
         </button>
       ))}
       <span className="ed-spacer" />
-      {LOADING_ACTIONS.map((a) => (
-        <button key={a.label} type="button" className="ed-tool" aria-label={a.label} disabled>
-          {a.icon}
-        </button>
+      {LOADING_ACTIONS.map((a, i) => (
+        <span key={a.label} style={{ display: 'contents' }}>
+          {/* Adjusting the image needs no annotations: it works while they load. */}
+          {i === 2 && <ImageAdjustMenu {...imageAdjust} />}
+          <button type="button" className="ed-tool" aria-label={a.label} disabled>
+            {a.icon}
+          </button>
+        </span>
       ))}
     </div>
   )
