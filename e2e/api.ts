@@ -51,7 +51,7 @@ export const PERSON = { name: 'person', color: '#1e88e5' }
 export async function createProject(
   e2e: E2E,
   name: string,
-  more: Array<{ name: string; color: string }> = [],
+  more: Array<{ name: string; color: string; type?: string; skeleton?: unknown }> = [],
 ) {
   const { id, token } = await postJson<{ id: string; token: string }>(
     e2e,

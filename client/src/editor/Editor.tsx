@@ -134,6 +134,11 @@ export function Editor(props: EditorProps) {
                 : `Loading ${image.name}…`}
             </p>
           )}
+          {controller?.toolHint && (
+            <p className="ed-tool-hint" role="status" data-testid="tool-hint">
+              {controller.toolHint}
+            </p>
+          )}
           {controller?.error && (
             <div className="ed-error" role="alert">
               {controller.error}

@@ -21,6 +21,7 @@ const TOOLS: Array<{ id: ToolId; name: string }> = [
   { id: 'polyline', name: 'Polyline' },
   { id: 'points', name: 'Points' },
   { id: 'ellipse', name: 'Ellipse' },
+  { id: 'skeleton', name: 'Skeleton' },
   { id: 'mask', name: 'Mask brush' },
   { id: 'eraser', name: 'Mask eraser' },
   { id: 'sam', name: 'SAM' },

@@ -97,7 +97,10 @@ export class EditorController extends ChangeSource {
       this.stops.push(this.keys.followOtherTabs(window))
     this.mirror = new ShapeMirror(
       this.job,
-      (labelId) => this.project.getLabel(labelId)?.color ?? '#888888',
+      (labelId) => {
+        const label = this.project.getLabel(labelId)
+        return { color: label?.color ?? '#888888', edges: label?.skeleton?.edges }
+      },
       () => ({
         selectedId: this.selectedId,
         hidden: this.view.hidden,
@@ -343,6 +346,11 @@ export class EditorController extends ChangeSource {
   showError(message: string | null): void {
     this.error = message
     this.changed()
+  }
+
+  /** What the active tool asks for next (e.g. the skeleton node to place), shown over the canvas. */
+  get toolHint(): string | null {
+    return this.readOnly ? null : this.currentTool.hint
   }
 
   // --- overlay ------------------------------------------------------------------------------

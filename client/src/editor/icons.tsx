@@ -22,6 +22,8 @@ const PATHS: Record<string, string> = {
   lock: 'M6 11h12v9H6zM8 11V8a4 4 0 018 0v3',
   unlock: 'M6 11h12v9H6zM8 11V8a4 4 0 017.7-1.5',
   trash: 'M4 7h16M10 11v6M14 11v6M6 7l1 13h10l1-13M9 7V4h6v3',
+  skeleton:
+    'M12 5h.01M8 10h.01M16 10h.01M9 20h.01M15 20h.01M12 5l-4 5M12 5l4 5M12 5v9M12 14l-3 6M12 14l3 6',
   adjust: 'M12 3a9 9 0 100 18 9 9 0 000-18zM12 3v18M12 7h4M12 11h6M12 15h5',
 }
 

@@ -40,6 +40,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { id: 'tool.polyline', keys: ['l'], label: 'Polyline', group: 'Tools' },
   { id: 'tool.points', keys: ['k'], label: 'Points', group: 'Tools' },
   { id: 'tool.ellipse', keys: ['e'], label: 'Ellipse', group: 'Tools' },
+  { id: 'tool.skeleton', keys: ['j'], label: 'Skeleton', group: 'Tools' },
   { id: 'tool.mask', keys: ['m'], label: 'Mask brush', group: 'Tools' },
   { id: 'tool.eraser', keys: ['shift+m'], label: 'Mask eraser', group: 'Tools' },
   { id: 'tool.sam', keys: ['s'], label: 'Segment Anything', group: 'Tools' },

@@ -65,7 +65,6 @@ export function drawsTheSame(preview: RenderShape, fresh: RenderShape): boolean 
         !!fresh.mask &&
         sameNumbers(preview.mask.size, fresh.mask.size) &&
         sameNumbers(preview.mask.counts, fresh.mask.counts))) &&
-    preview.edges === undefined &&
-    fresh.edges === undefined
+    sameNumbers((preview.edges ?? []).flat(), (fresh.edges ?? []).flat())
   )
 }

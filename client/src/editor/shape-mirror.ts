@@ -19,17 +19,24 @@ function byZ(a: ShapeRecord, b: ShapeRecord) {
   return a.zOrder - b.zOrder || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 }
 
-export function toRenderShape(shape: ShapeRecord, color: string, view: MirrorView): RenderShape {
+/** How a label draws its shapes: its colour, and for skeletons the bones between nodes. */
+export interface LabelLook {
+  color: string
+  edges?: [number, number][]
+}
+
+export function toRenderShape(shape: ShapeRecord, look: LabelLook, view: MirrorView): RenderShape {
   const out: RenderShape = {
     id: shape.id,
     type: shape.type,
     points: shape.points,
     rotation: shape.rotation,
-    color,
+    color: look.color,
     selected: view.selectedId === shape.id,
     hidden: view.hidden.has(shape.id) || view.ghostId === shape.id,
   }
   if (shape.mask) out.mask = shape.mask
+  if (shape.type === 'skeleton' && look.edges) out.edges = look.edges
   return out
 }
 
@@ -46,7 +53,7 @@ export class ShapeMirror {
 
   constructor(
     private readonly job: JobDocument,
-    private readonly colorOf: (labelId: string) => string,
+    private readonly lookOf: (labelId: string) => LabelLook,
     private readonly view: () => MirrorView,
     private readonly sinks: ShapeSink[],
     private readonly onChange: () => void = () => {},
@@ -147,7 +154,7 @@ export class ShapeMirror {
     const view = this.view()
     for (const id of updated) {
       const shape = this.records.get(id)!
-      const next = toRenderShape(shape, this.colorOf(shape.labelId), view)
+      const next = toRenderShape(shape, this.lookOf(shape.labelId), view)
       this.rendered.set(id, next)
       const i = this.sorted.findIndex((s) => s.id === id)
       if (i >= 0) this.sorted[i] = next
@@ -162,7 +169,7 @@ export class ShapeMirror {
     const view = this.view()
     const next: RenderShape[] = []
     for (const shape of this.list) {
-      const fresh = toRenderShape(shape, this.colorOf(shape.labelId), view)
+      const fresh = toRenderShape(shape, this.lookOf(shape.labelId), view)
       const old = byId.get(shape.id)
       let value = fresh
       if (old && drawsTheSame(old, fresh)) {
@@ -185,7 +192,7 @@ export class ShapeMirror {
     const view = this.view()
     const next: RenderShape[] = []
     for (const shape of this.list) {
-      const fresh = toRenderShape(shape, this.colorOf(shape.labelId), view)
+      const fresh = toRenderShape(shape, this.lookOf(shape.labelId), view)
       const old = this.rendered.get(shape.id)
       const keep =
         !force &&

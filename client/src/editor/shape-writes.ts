@@ -34,7 +34,9 @@ export function labelForType(
   activeLabelId: string | null,
   type: ShapeType,
 ): LabelRecord | undefined {
-  const allows = (l: LabelRecord) => l.type === 'any' || l.type === type
+  // A skeleton needs its label's nodes, which only skeleton labels have.
+  const allows = (l: LabelRecord) =>
+    type === 'skeleton' ? l.type === 'skeleton' : l.type === 'any' || l.type === type
   const active = activeLabelId ? project.getLabel(activeLabelId) : undefined
   if (active && allows(active)) return active
   return project.listLabels().find(allows)

@@ -44,6 +44,8 @@ export type { DrawingPreview }
 /** A gesture's preview; a mask carries its pixels (stretched over `points`, nearest sampled). */
 export interface EditorPreview extends DrawingPreview {
   mask?: RleMask
+  /** Skeletons: bones between the nodes placed so far (the overlay draws the preview as a shape). */
+  edges?: [number, number][]
 }
 
 /** The canvas as the controller drives it. */

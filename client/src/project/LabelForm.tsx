@@ -72,12 +72,20 @@ export function LabelForm({
         </select>
       </div>
       {draft.type === 'skeleton' && (
-        <input
-          value={draft.skeletonNodes}
-          onChange={(e) => set({ skeletonNodes: e.target.value })}
-          placeholder="Skeleton nodes, comma-separated (e.g. head, neck, left hand)"
-          aria-label="Skeleton nodes"
-        />
+        <>
+          <input
+            value={draft.skeletonNodes}
+            onChange={(e) => set({ skeletonNodes: e.target.value })}
+            placeholder="Skeleton nodes in drawing order, comma-separated (e.g. head, neck, left hand)"
+            aria-label="Skeleton nodes"
+          />
+          <input
+            value={draft.skeletonBones}
+            onChange={(e) => set({ skeletonBones: e.target.value })}
+            placeholder="Bones, comma-separated (e.g. head-neck, neck-left hand)"
+            aria-label="Skeleton bones"
+          />
+        </>
       )}
       <fieldset className="attributes">
         <legend>Attributes</legend>

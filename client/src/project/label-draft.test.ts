@@ -55,3 +55,41 @@ describe('label drafts', () => {
     }
   })
 })
+
+describe('skeleton label drafts', () => {
+  it('keeps bones through an edit (they used to be dropped), by node name, hyphens allowed', () => {
+    const project = ProjectDocument.create(new Y.Doc(), { name: 'p' })
+    const label = project.addLabel({
+      name: 'face',
+      color: '#e15759',
+      type: 'skeleton',
+      skeleton: {
+        nodes: ['left-eye', 'right-eye', 'nose'],
+        edges: [
+          [0, 2],
+          [1, 2],
+        ],
+      },
+    })
+    const draft = labelToDraft(label)
+    expect(draft.skeletonBones).toBe('left-eye-nose, right-eye-nose')
+    expect(project.updateLabel(label.id, draftToInput(draft)).skeleton?.edges).toEqual([
+      [0, 2],
+      [1, 2],
+    ])
+    draft.skeletonBones = 'Left-Eye - right-eye,\nnose-right-eye'
+    expect(draftToInput(draft).skeleton?.edges).toEqual([
+      [0, 1],
+      [2, 1],
+    ])
+  })
+
+  it('a bone that does not name two nodes is an error that says which and lists the nodes', () => {
+    const draft = { ...newLabelDraft(0), name: 'arm', type: 'skeleton' as const }
+    draft.skeletonNodes = 'shoulder, elbow, wrist'
+    draft.skeletonBones = 'shoulder-elbow, elbow-hand'
+    expect(() => draftToInput(draft)).toThrow(
+      '“elbow-hand” (bone 2) is not two node names joined by “-”; the nodes are shoulder, elbow, wrist',
+    )
+  })
+})

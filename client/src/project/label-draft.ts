@@ -23,6 +23,8 @@ export interface LabelDraft {
   attributes: AttributeDraft[]
   /** skeleton labels: node names, comma-separated */
   skeletonNodes: string
+  /** skeleton labels: bones as `node-node`, comma-separated (e.g. `head-neck, neck-hip`) */
+  skeletonBones: string
 }
 
 export { ATTRIBUTE_TYPES, LABEL_TYPES }
@@ -51,6 +53,7 @@ export function newLabelDraft(index: number): LabelDraft {
     type: 'any',
     attributes: [],
     skeletonNodes: '',
+    skeletonBones: '',
   }
 }
 
@@ -60,6 +63,10 @@ export function labelToDraft(label: LabelRecord): LabelDraft {
     color: label.color,
     type: label.type,
     skeletonNodes: label.skeleton?.nodes.join(', ') ?? '',
+    skeletonBones:
+      label.skeleton?.edges
+        .map(([a, b]) => `${label.skeleton!.nodes[a]}-${label.skeleton!.nodes[b]}`)
+        .join(', ') ?? '',
     attributes: label.attributes.map((a) => {
       const draft: AttributeDraft = {
         ...newAttributeDraft(a.type),
@@ -117,7 +124,29 @@ export function draftToInput(draft: LabelDraft): LabelInput {
       }
     }),
   }
-  if (draft.type === 'skeleton')
-    input.skeleton = { nodes: splitList(draft.skeletonNodes), edges: [] }
+  if (draft.type === 'skeleton') {
+    const nodes = splitList(draft.skeletonNodes)
+    input.skeleton = { nodes, edges: parseBones(draft.skeletonBones, nodes) }
+  }
   return input
+}
+
+/**
+ * Bones typed as `a-b` pairs of node names, comma-separated, into index pairs. A node name may
+ * itself hold a hyphen (`left-eye-nose`): the split is the one whose both sides are node names.
+ */
+export function parseBones(text: string, nodes: readonly string[]): [number, number][] {
+  const index = new Map(nodes.map((name, i) => [name.toLowerCase(), i]))
+  return splitList(text).map((bone, n) => {
+    const parts = bone.split('-')
+    for (let cut = 1; cut < parts.length; cut++) {
+      const a = index.get(parts.slice(0, cut).join('-').trim().toLowerCase())
+      const b = index.get(parts.slice(cut).join('-').trim().toLowerCase())
+      if (a !== undefined && b !== undefined) return [a, b]
+    }
+    throw new Error(
+      `skeleton bones: “${bone}” (bone ${n + 1}) is not two node names joined by “-”; ` +
+        `the nodes are ${nodes.join(', ') || 'none yet'}`,
+    )
+  })
 }

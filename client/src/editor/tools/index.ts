@@ -7,6 +7,7 @@ import { createPointListTool } from './polygon'
 import { createSamTool } from './sam'
 import { createScissorsTool } from './scissors'
 import { createSelectTool } from './select'
+import { createSkeletonTool } from './skeleton'
 import { createWandTool } from './wand'
 import type { Tool } from './state-node'
 
@@ -17,6 +18,7 @@ export const TOOL_IDS = [
   'polyline',
   'points',
   'ellipse',
+  'skeleton',
   'mask',
   'eraser',
   'sam',
@@ -32,6 +34,7 @@ export const DRAWING_TOOLS: readonly ToolId[] = [
   'polyline',
   'points',
   'ellipse',
+  'skeleton',
   'mask',
   'sam',
   'wand',
@@ -49,6 +52,8 @@ export function createTool(id: ToolId, editor: EditorController): Tool {
     case 'polyline':
     case 'points':
       return createPointListTool(id, editor)
+    case 'skeleton':
+      return createSkeletonTool(editor)
     case 'mask':
     case 'eraser':
       return createMaskTool(id, editor)

@@ -12,6 +12,11 @@ export abstract class StateNode {
     readonly editor: EditorController,
   ) {}
 
+  /** A line telling the user what this state waits for (shown over the canvas); none by default. */
+  get hint(): string | null {
+    return null
+  }
+
   onEnter(_info?: unknown): void {}
   onExit(): void {}
   onPointerDown(_e: ToolPointer): void {}
@@ -53,6 +58,11 @@ export class Tool {
 
   get state(): string {
     return this.active.id
+  }
+
+  /** What the active state asks the user for next, if anything. */
+  get hint(): string | null {
+    return this.active.hint
   }
 
   /** Whether a gesture is under way (anything but the first, idle state). */
