@@ -78,5 +78,13 @@ describe('skeletons', () => {
     const expected = [300, 100, 300, 200, 260, 300, 350, 300]
     shape!.points.forEach((v, i) => expect(Math.abs(v - expected[i]!)).toBeLessThanOrEqual(2))
     await page.screenshot({ path: 'dist/screenshots/skeleton.png' })
+
+    // The Attributes panel lists the nodes: the right foot turns out to be in the image after all.
+    const nodes = page.getByRole('group', { name: 'Nodes' })
+    expect(await nodes.getByLabel('hip').inputValue()).toBe('occluded')
+    await nodes.getByLabel('right foot').selectOption('visible')
+    await expect
+      .poll(async () => (await stored())[0]?.visibility, { timeout: SLOW })
+      .toEqual(['visible', 'occluded', 'visible', 'visible'])
   })
 })

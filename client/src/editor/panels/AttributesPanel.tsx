@@ -1,4 +1,4 @@
-import type { AttributeValue } from '@loupe/model'
+import type { AttributeValue, NodeVisibility } from '@loupe/model'
 import type { EditorController } from '../controller'
 import { AttributeField } from './AttributeField'
 
@@ -14,6 +14,12 @@ export function AttributesPanel({ controller }: { controller: EditorController }
     controller.undo.beginGesture()
     controller.write(() => controller.job.setAttribute(shape.id, attributeId, value))
   }
+  const setNode = (node: number, value: NodeVisibility) => {
+    if (!shape?.visibility) return
+    const visibility = shape.visibility.map((v, i) => (i === node ? value : v))
+    controller.undo.beginGesture()
+    controller.write(() => controller.job.updateShape(shape.id, { visibility }))
+  }
   return (
     <section className="ed-panel" aria-label="Attributes" data-testid="attributes-panel">
       <h3>Attributes</h3>
@@ -26,6 +32,25 @@ export function AttributesPanel({ controller }: { controller: EditorController }
           </p>
           {label.attributes.length === 0 && (
             <p className="ed-muted">{label.name} has no attributes.</p>
+          )}
+          {shape.type === 'skeleton' && label.skeleton && (
+            <div className="ed-fields" role="group" aria-label="Nodes" data-testid="skeleton-nodes">
+              {label.skeleton.nodes.map((node, i) => (
+                <div className="ed-field" key={node}>
+                  <label htmlFor={`node-${i}`}>{node}</label>
+                  <select
+                    id={`node-${i}`}
+                    value={shape.visibility?.[i] ?? 'visible'}
+                    disabled={!controller.canEdit(shape.id)}
+                    onChange={(e) => setNode(i, e.target.value as NodeVisibility)}
+                  >
+                    <option value="visible">visible</option>
+                    <option value="occluded">occluded</option>
+                    <option value="hidden">not in the image</option>
+                  </select>
+                </div>
+              ))}
+            </div>
           )}
           <div className="ed-fields">
             {label.attributes.map((attribute) => {
