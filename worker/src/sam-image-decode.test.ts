@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
+import { PngDecodeError } from '@loupe/imaging'
 import { modelInputSize } from '@loupe/sam'
-import { encoderDecodePlan, readImageInfo } from './sam-image-decode'
+import { encodePng, type PngSpec } from '../../packages/imaging/src/png-testing/encode-png'
+import {
+  referencePixels,
+  referenceResize,
+  seededRandom,
+} from '../../packages/imaging/src/png-testing/reference'
+import { decodeForEncoder, encoderDecodePlan, readImageInfo } from './sam-image-decode'
 
 const u16 = (n: number) => [(n >> 8) & 255, n & 255]
 const u32 = (n: number) => [(n >>> 24) & 255, (n >> 16) & 255, (n >> 8) & 255, n & 255]
@@ -44,12 +51,19 @@ describe('decoding images for the SAM encoder', () => {
     expect(jpeg).toEqual({
       original: { width: 16_000, height: 12_000 },
       target: { width: 1024, height: 768 },
-      reducedDecode: true,
+      via: 'jpeg-reduced',
     })
-    // PNG has no reduced decode in browsers: resized by createImageBitmap, same target.
+    // PNG has no reduced decode in browsers: streamed through the area-averaging decoder.
     const png = encoderDecodePlan({ mime: 'image/png', width: 16_000, height: 12_000 })
     expect(png.target).toEqual({ width: 1024, height: 768 })
-    expect(png.reducedDecode).toBe(false)
+    expect(png.via).toBe('png-stream')
+    // A PNG no larger than the target (it is scaled up) and other formats: createImageBitmap.
+    expect(encoderDecodePlan({ mime: 'image/png', width: 640, height: 480 }).via).toBe('bitmap')
+    expect(encoderDecodePlan({ mime: 'image/png', width: 1024, height: 700 }).via).toBe('bitmap')
+    expect(encoderDecodePlan({ mime: 'image/png', width: 1025, height: 3 }).via).toBe('png-stream')
+    expect(encoderDecodePlan({ mime: 'image/webp', width: 16_000, height: 12_000 }).via).toBe(
+      'bitmap',
+    )
   })
 
   it('targets exactly what SAM preprocessing resizes to (so coordinates map back exactly)', () => {
@@ -66,7 +80,7 @@ describe('decoding images for the SAM encoder', () => {
       expect(plan.target).toEqual(modelInputSize({ width, height }))
       expect(Math.max(plan.target.width, plan.target.height)).toBe(1024)
       // A reduced decode only when the file is at least twice the target (JPEG scales by 1/2..1/8).
-      expect(plan.reducedDecode).toBe(width >= 2 * plan.target.width)
+      expect(plan.via).toBe(width >= 2 * plan.target.width ? 'jpeg-reduced' : 'bitmap')
     }
   })
 
@@ -98,5 +112,35 @@ describe('decoding images for the SAM encoder', () => {
     )
     // A JPEG cut off before its frame header.
     expect(await readImageInfo(blobOf(jpegHeader(800, 600, 1).subarray(0, 30)))).toBe(null)
+  })
+
+  it('streams a PNG larger than the target from the blob, area-averaged to SAM input size', async () => {
+    const random = seededRandom(3)
+    const [width, height] = [1500, 1100]
+    const samples = new Uint8Array(width * height * 4)
+    for (let i = 0; i < samples.length; i++) {
+      samples[i] = i % 4 === 3 ? 200 + random(56) : ((i >> 6) % 256) ^ random(16)
+    }
+    const spec: PngSpec = { width, height, colorType: 6, bitDepth: 8, samples, idatSize: 65536 }
+    const png = encodePng(spec)
+    const decoded = await decodeForEncoder(blobOf(png, 'image/png'))
+    expect(decoded?.via).toBe('png-stream')
+    expect(decoded?.original).toEqual({ width, height })
+    const target = modelInputSize({ width, height })
+    expect(target).toEqual({ width: 1024, height: 751 })
+    expect([decoded!.pixels.width, decoded!.pixels.height]).toEqual([1024, 751])
+    const { rgba, max } = referencePixels(spec)
+    const want = referenceResize(rgba, width, height, max, target.width, target.height)
+    let worst = 0
+    for (let i = 0; i < want.length; i++) {
+      worst = Math.max(worst, Math.abs(want[i]! - decoded!.pixels.data[i]!))
+    }
+    expect(worst).toBeLessThanOrEqual(1)
+
+    // A damaged file rejects with what and where, rather than giving pixels.
+    const cut = png.subarray(0, png.length >> 1)
+    const error = await decodeForEncoder(blobOf(cut)).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(PngDecodeError)
+    expect((error as PngDecodeError).message).toMatch(/ends inside the IDAT chunk.*row \d+ of 1100/)
   })
 })

@@ -1,16 +1,19 @@
 // Image files → pixels in the SAM worker. The encoder needs the image at SAM's input size only
 // (longest side 1024), so it is decoded straight to that size: the original size comes from the
-// file's header (never from decoding it), and the browser decodes to the reduced size.
+// file's header (never from decoding it), and the full-size image is never held.
 //
 // What the browser actually allocates (Chromium 156, a 16,000 × 12,000 image, peak memory of all
 // browser processes while decoding in a worker): `createImageBitmap(blob)` ~1 GB, and
 // `createImageBitmap(blob, { resizeWidth, resizeHeight })` ~1 GB too (it decodes the full image,
 // then scales); a JPEG through WebCodecs' `ImageDecoder` with `desiredWidth/Height` is decoded by
 // libjpeg at 1/8 scale (2000 × 1500) in ~60 MB. So JPEGs go through `ImageDecoder` where there is
-// one; other formats (PNG has no reduced decode) through `createImageBitmap` with resize options,
-// which at least never hands the worker a full-size bitmap.
+// one. PNG has no reduced decode in browsers: a PNG larger than the target is streamed from the
+// blob through @loupe/imaging's decoder, which inflates and unfilters it a scanline at a time and
+// area-averages into the target (memory: the target plus a scanline, whatever the image's size);
+// it reads samples as sRGB (gAMA/iCCP are not applied, where createImageBitmap would). Other
+// formats, and PNGs no larger than the target, go through `createImageBitmap` with resize options.
 
-import { probeImage, type ImageInfo } from '@loupe/imaging'
+import { decodePngDownscaled, probeImage, type ImageInfo } from '@loupe/imaging'
 import { modelInputSize, type RgbaImage, type Size } from '@loupe/sam'
 
 /**
@@ -34,8 +37,12 @@ export interface EncoderDecodePlan {
   original: Size
   /** The size to decode to: `modelInputSize(original)`, what SAM's preprocessing resizes to. */
   target: Size
-  /** Whether to ask for a reduced decode (JPEG's scaled DCT: 1/2 to 1/8 while still ≥ target). */
-  reducedDecode: boolean
+  /**
+   * How: `jpeg-reduced` JPEG's scaled DCT through ImageDecoder (1/2 to 1/8 while still ≥ target);
+   * `png-stream` the streaming PNG decoder (a PNG larger than the target); `bitmap`
+   * createImageBitmap with resize options (the browser may decode the whole image first).
+   */
+  via: 'jpeg-reduced' | 'png-stream' | 'bitmap'
 }
 
 /** How an image of this header is decoded for the encoder. */
@@ -44,33 +51,46 @@ export function encoderDecodePlan(
 ): EncoderDecodePlan {
   const original = { width: info.width, height: info.height }
   const target = modelInputSize(original)
-  return {
-    original,
-    target,
-    reducedDecode: info.mime === 'image/jpeg' && 2 * target.width <= original.width,
-  }
+  const shrinks = Math.max(target.width, target.height) < Math.max(original.width, original.height)
+  const via =
+    info.mime === 'image/jpeg' && 2 * target.width <= original.width
+      ? 'jpeg-reduced'
+      : info.mime === 'image/png' && shrinks
+        ? 'png-stream'
+        : 'bitmap'
+  return { original, target, via }
 }
 
 /**
- * The image at SAM's input size and its original size, or null when its header cannot be read
- * (the caller then decodes it whole).
+ * The image at SAM's input size, its original size and how it was decoded, or null when its
+ * header cannot be read (the caller then decodes it whole). A damaged PNG rejects with a
+ * PngDecodeError saying what is wrong and where (never pixels of a half-decoded image).
  */
 export async function decodeForEncoder(
   blob: Blob,
-): Promise<{ pixels: RgbaImage; original: Size } | null> {
+): Promise<{ pixels: RgbaImage; original: Size; via: EncoderDecodePlan['via'] } | null> {
   const info = await readImageInfo(blob)
   if (!info) return null
   const plan = encoderDecodePlan(info)
-  const { target } = plan
+  const { target, original } = plan
+  if (plan.via === 'png-stream') {
+    const png = await decodePngDownscaled(blob.stream(), target)
+    return {
+      pixels: { width: png.width, height: png.height, data: png.data },
+      original,
+      via: plan.via,
+    }
+  }
+  const reduced = plan.via === 'jpeg-reduced' ? await reducedDecode(blob, info.mime, target) : null
   const bitmap =
-    (plan.reducedDecode ? await reducedDecode(blob, info.mime, target) : null) ??
+    reduced ??
     (await createImageBitmap(blob, {
       resizeWidth: target.width,
       resizeHeight: target.height,
       resizeQuality: 'high',
     }))
   try {
-    return { pixels: bitmapPixels(bitmap, target), original: plan.original }
+    return { pixels: bitmapPixels(bitmap, target), original, via: reduced ? plan.via : 'bitmap' }
   } finally {
     bitmap.close()
   }
@@ -81,7 +101,11 @@ export async function decodeForEncoder(
  * scale; orientation is applied), then resized to `target`. Null where there is no ImageDecoder
  * or it fails (the caller falls back to createImageBitmap).
  */
-async function reducedDecode(blob: Blob, type: string, target: Size): Promise<ImageBitmap | null> {
+export async function reducedDecode(
+  blob: Blob,
+  type: string,
+  target: Size,
+): Promise<ImageBitmap | null> {
   if (typeof ImageDecoder === 'undefined') return null
   if (!(await ImageDecoder.isTypeSupported(type).catch(() => false))) return null
   let decoder: ImageDecoder | null = null

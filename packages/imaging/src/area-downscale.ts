@@ -145,7 +145,7 @@ export interface AreaResizeOptions {
  * output rows still open (two when shrinking), so memory is the output plus a few output rows.
  */
 export class AreaResizer {
-  readonly output: Uint8ClampedArray
+  readonly output: Uint8ClampedArray<ArrayBuffer>
   private readonly spans: Spans
   private readonly line: Float64Array
   /** Output rows being summed, by output row modulo their count. */
@@ -240,7 +240,7 @@ export class ScatteredAreaResizer {
   }
 
   /** The output, from everything added so far. */
-  finish(): Uint8ClampedArray {
+  finish(): Uint8ClampedArray<ArrayBuffer> {
     const { source, target, alpha, max } = this.options
     const out = new Uint8ClampedArray(target.width * target.height * 4)
     writePixels(

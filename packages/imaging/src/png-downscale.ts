@@ -34,7 +34,7 @@ export interface DownscaledPng {
   width: number
   height: number
   /** RGBA, straight alpha, row-major (ImageData's layout). */
-  data: Uint8ClampedArray
+  data: Uint8ClampedArray<ArrayBuffer>
   /** The file's header: its size, colour type, bit depth, interlacing. */
   header: PngHeader
 }
@@ -332,7 +332,7 @@ export class PngDownscaleDecoder implements ChunkHandler {
 
 /** A stream's reader, as `ReadableStream.getReader()` returns it (Blob.stream(), fetch bodies). */
 export interface ByteStreamReader {
-  read(): Promise<{ done: true; value?: undefined } | { done: false; value: Uint8Array }>
+  read(): Promise<{ done: boolean; value?: Uint8Array | undefined }>
   cancel(reason?: unknown): Promise<void>
 }
 
@@ -359,7 +359,7 @@ export async function decodePngDownscaled(
       for (;;) {
         const next = await reader.read()
         if (next.done) break
-        if (decoder.push(next.value)) break
+        if (next.value && decoder.push(next.value)) break
       }
     } catch (error) {
       await reader.cancel(error).catch(() => {})

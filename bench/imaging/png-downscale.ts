@@ -1,0 +1,158 @@
+// PNG → SAM input size (longest side 1024): the streaming decoder (@loupe/imaging
+// decodePngDownscaled, file read as a stream) against a full decode (fast-png, the whole file
+// and the whole image in memory) followed by the same area-averaging resize.
+//
+//   npx tsx bench/imaging/png-downscale.ts [--size 8000x6000] [--runs 3]
+//
+// Each run is a child process (node --import tsx), the two paths interleaved, so one run's heap
+// never counts against another. The child loads its modules, resets the kernel's peak-RSS mark
+// (/proc/self/clear_refs ← 5, Linux), decodes once, and reports the peak (VmHWM) and the time.
+// One JSON line per path (medians over runs), then one with the ratios and the largest pixel
+// difference between the two outputs (0–1 expected: same resize, different decoders).
+
+import { spawnSync } from 'node:child_process'
+import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
+import { parseArgs } from 'node:util'
+import { createHash } from 'node:crypto'
+import { decode } from 'fast-png'
+import { AreaResizer, decodePngDownscaled } from '@loupe/imaging'
+import { modelInputSize } from '@loupe/sam'
+import { benchPng } from './png-file'
+
+const { values } = parseArgs({
+  options: {
+    size: { type: 'string', default: '8000x6000' },
+    runs: { type: 'string', default: '3' },
+    child: { type: 'string' },
+    file: { type: 'string' },
+    out: { type: 'string' },
+  },
+})
+
+const peakMb = () => {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))
+  return Math.round(Number(match?.[1] ?? 0) / 1024)
+}
+const rssMb = () => Math.round(process.memoryUsage().rss / 2 ** 20)
+
+async function child(mode: string, file: string, out: string): Promise<void> {
+  globalThis.gc?.()
+  writeFileSync('/proc/self/clear_refs', '5')
+  const baseMb = rssMb()
+  const start = performance.now()
+  let pixels: Uint8ClampedArray
+  if (mode === 'stream') {
+    const result = await decodePngDownscaled(
+      createReadStream(file, { highWaterMark: 64 * 1024 }),
+      modelInputSize,
+    )
+    pixels = result.data
+  } else {
+    const png = decode(readFileSync(file))
+    const source = { width: png.width, height: png.height }
+    const channels = png.channels as 3 | 4
+    const resizer = new AreaResizer({
+      source,
+      target: modelInputSize(source),
+      alpha: channels === 4,
+      max: 255,
+    })
+    const stride = png.width * channels
+    for (let y = 0; y < png.height; y++) {
+      resizer.addRow(y, {
+        samples: (png.data as Uint8Array).subarray(y * stride, (y + 1) * stride),
+        channels,
+      })
+    }
+    pixels = resizer.output
+  }
+  const ms = performance.now() - start
+  writeFileSync(out, pixels)
+  console.log(JSON.stringify({ ms, peakMb: peakMb(), baseMb }))
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
+
+async function main(): Promise<void> {
+  const [width, height] = values.size.split('x').map(Number) as [number, number]
+  const file = benchPng(width, height)
+  const runs = Number(values.runs)
+  const results: Record<string, { ms: number[]; peakMb: number[]; baseMb: number[]; out: string }> =
+    {}
+  for (let run = 0; run < runs; run++) {
+    for (const mode of ['stream', 'full']) {
+      const out = `${file}.${mode}.rgba`
+      const proc = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          '--expose-gc',
+          new URL(import.meta.url).pathname,
+          '--child',
+          mode,
+          '--file',
+          file,
+          '--out',
+          out,
+        ],
+        { encoding: 'utf8', maxBuffer: 1 << 20 },
+      )
+      if (proc.status !== 0) throw new Error(`${mode} run failed: ${proc.stderr}`)
+      const line = JSON.parse(proc.stdout.trim().split('\n').pop()!) as {
+        ms: number
+        peakMb: number
+        baseMb: number
+      }
+      const r = (results[mode] ??= { ms: [], peakMb: [], baseMb: [], out })
+      r.ms.push(line.ms)
+      r.peakMb.push(line.peakMb)
+      r.baseMb.push(line.baseMb)
+    }
+  }
+  const target = modelInputSize({ width, height })
+  const common = {
+    bench: 'png-downscale',
+    image: `${width}x${height}`,
+    fileMb: Math.round(statSync(file).size / 2 ** 20),
+    target: `${target.width}x${target.height}`,
+    runs,
+    loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,
+  }
+  const summary: Record<string, number> = {}
+  for (const [mode, r] of Object.entries(results)) {
+    const line = {
+      ...common,
+      path:
+        mode === 'stream'
+          ? 'streaming decode (decodePngDownscaled)'
+          : 'full decode (fast-png) + same resize',
+      ms: Math.round(median(r.ms)),
+      peakRssMb: median(r.peakMb),
+      rssBeforeMb: median(r.baseMb),
+      peakAboveBaseMb: median(r.peakMb.map((p, i) => p - r.baseMb[i]!)),
+    }
+    summary[`${mode}Ms`] = line.ms
+    summary[`${mode}PeakAboveBaseMb`] = line.peakAboveBaseMb
+    console.log(JSON.stringify(line))
+  }
+  const a = readFileSync(results.stream!.out)
+  const b = readFileSync(results.full!.out)
+  let maxDiff = 0
+  for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!))
+  console.log(
+    JSON.stringify({
+      ...common,
+      path: 'ratio',
+      timeFullOverStream: Math.round((summary.fullMs! / summary.streamMs!) * 100) / 100,
+      memoryFullOverStream:
+        Math.round((summary.fullPeakAboveBaseMb! / summary.streamPeakAboveBaseMb!) * 10) / 10,
+      outputsMaxDiff: maxDiff,
+      outputSha256: createHash('sha256').update(a).digest('hex').slice(0, 16),
+    }),
+  )
+}
+
+if (values.child) await child(values.child, values.file!, values.out!)
+else await main()
