@@ -1,14 +1,28 @@
 // PNG → SAM input size (longest side 1024): the streaming decoder (@loupe/imaging
-// decodePngDownscaled, file read as a stream) against a full decode (fast-png, the whole file
-// and the whole image in memory) followed by the same area-averaging resize.
+// decodePngDownscaled) against decoding the whole image first.
 //
-//   npx tsx bench/imaging/png-downscale.ts [--size 8000x6000] [--runs 3]
+//   npx tsx bench/imaging/png-downscale.ts [--size 8000x6000] [--runs 3] [--only node,chromium]
 //
+// node: the file read as a stream through decodePngDownscaled, against a full decode (fast-png:
+// the whole file and the whole image in memory) followed by the same area-averaging resize.
 // Each run is a child process (node --import tsx), the two paths interleaved, so one run's heap
 // never counts against another. The child loads its modules, resets the kernel's peak-RSS mark
 // (/proc/self/clear_refs ← 5, Linux), decodes once, and reports the peak (VmHWM) and the time.
-// One JSON line per path (medians over runs), then one with the ratios and the largest pixel
-// difference between the two outputs (0–1 expected: same resize, different decoders).
+//
+// chromium: the SAM worker's own decodeForEncoder (worker/src/sam-image-decode.ts, PNG streamed
+// from Blob.stream()) against what it did before (createImageBitmap with resizeWidth/Height, then
+// drawn to an OffscreenCanvas), in a module worker of a page (bench/imaging/page) in headless
+// Chromium; a fresh browser per run, paths interleaved, and a third path that only fetches the
+// blob in a fresh worker (the cost every path has before decoding). Memory: the peak of all
+// browser processes' summed RSS, sampled every 20 ms, above its level just before the request
+// (`peakAboveStartMb`; `*DecodeMb` is that minus the fetch-only path's), and the largest single
+// process's VmHWM (the renderer that decoded). Time: the decode in the worker, the blob already
+// fetched.
+//
+// One JSON line per path (medians over runs), then per part one line of ratios and the largest
+// pixel difference between the outputs (node: 0–1 expected, same resize; chromium: streaming vs
+// the Node streaming output, 0 expected, and the mean difference from createImageBitmap's
+// resize, a different filter).
 
 import { spawnSync } from 'node:child_process'
 import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs'
@@ -27,6 +41,7 @@ const { values } = parseArgs({
     child: { type: 'string' },
     file: { type: 'string' },
     out: { type: 'string' },
+    only: { type: 'string', default: 'node,chromium' },
   },
 })
 
@@ -74,10 +89,13 @@ async function child(mode: string, file: string, out: string): Promise<void> {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
 
-async function main(): Promise<void> {
-  const [width, height] = values.size.split('x').map(Number) as [number, number]
-  const file = benchPng(width, height)
-  const runs = Number(values.runs)
+async function nodePart(
+  file: string,
+  width: number,
+  height: number,
+  runs: number,
+  common: object,
+): Promise<Uint8Array> {
   const results: Record<string, { ms: number[]; peakMb: number[]; baseMb: number[]; out: string }> =
     {}
   for (let run = 0; run < runs; run++) {
@@ -111,19 +129,11 @@ async function main(): Promise<void> {
       r.baseMb.push(line.baseMb)
     }
   }
-  const target = modelInputSize({ width, height })
-  const common = {
-    bench: 'png-downscale',
-    image: `${width}x${height}`,
-    fileMb: Math.round(statSync(file).size / 2 ** 20),
-    target: `${target.width}x${target.height}`,
-    runs,
-    loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,
-  }
   const summary: Record<string, number> = {}
   for (const [mode, r] of Object.entries(results)) {
     const line = {
       ...common,
+      runtime: 'node',
       path:
         mode === 'stream'
           ? 'streaming decode (decodePngDownscaled)'
@@ -144,6 +154,7 @@ async function main(): Promise<void> {
   console.log(
     JSON.stringify({
       ...common,
+      runtime: 'node',
       path: 'ratio',
       timeFullOverStream: Math.round((summary.fullMs! / summary.streamMs!) * 100) / 100,
       memoryFullOverStream:
@@ -152,6 +163,136 @@ async function main(): Promise<void> {
       outputSha256: createHash('sha256').update(a).digest('hex').slice(0, 16),
     }),
   )
+  return a
+}
+
+async function chromiumPart(
+  file: string,
+  runs: number,
+  common: object,
+  nodeOutput: Uint8Array | null,
+): Promise<void> {
+  // Imported here so the Node children do not load Vite and Playwright.
+  const {
+    buildDecodePage,
+    decodeInPage,
+    launchBrowser,
+    openDecodePage,
+    sampleBrowserMemory,
+    serveDecodePage,
+  } = await import('./chromium')
+  const dir = await buildDecodePage()
+  const { server, url } = await serveDecodePage(dir, { 'bench.png': file })
+  const paths = ['encoder', 'bitmap', 'none'] as const
+  const results: Record<
+    string,
+    {
+      ms: number[]
+      aboveMb: number[]
+      rendererMb: number[]
+      browserMb: number[]
+      via: string
+      data?: Uint8Array
+    }
+  > = {}
+  try {
+    for (let run = 0; run < runs; run++) {
+      for (const path of paths) {
+        const browser = await launchBrowser()
+        try {
+          const page = await openDecodePage(browser, url)
+          const memory = sampleBrowserMemory()
+          const result = await decodeInPage(page, { url: '/images/bench.png', path })
+          const mem = memory.stop()
+          if (!result.ok) throw new Error(`${path}: ${result.name}: ${result.message}`)
+          const r = (results[path] ??= {
+            ms: [],
+            aboveMb: [],
+            rendererMb: [],
+            browserMb: [],
+            via: result.via,
+          })
+          r.ms.push(result.ms)
+          r.aboveMb.push(mem.peakTotalMb - mem.startTotalMb)
+          r.rendererMb.push(mem.peakByTypeMb.renderer ?? 0)
+          r.browserMb.push(mem.peakByTypeMb.browser ?? 0)
+          r.data = result.data
+        } finally {
+          await browser.close()
+        }
+      }
+    }
+  } finally {
+    server.close()
+  }
+  for (const path of paths) {
+    const r = results[path]!
+    console.log(
+      JSON.stringify({
+        ...common,
+        runtime: 'chromium',
+        path:
+          path === 'encoder'
+            ? 'decodeForEncoder (streaming)'
+            : path === 'bitmap'
+              ? 'createImageBitmap resize (before)'
+              : 'fetch the blob only (baseline)',
+        via: r.via,
+        ms: Math.round(median(r.ms)),
+        peakAboveStartMb: median(r.aboveMb),
+        rendererPeakMb: median(r.rendererMb),
+        browserProcessPeakMb: median(r.browserMb),
+      }),
+    )
+  }
+  const stream = results.encoder!
+  const bitmap = results.bitmap!
+  const none = median(results.none!.aboveMb)
+  const decodeMb = (r: { aboveMb: number[] }) => Math.max(1, median(r.aboveMb) - none)
+  let meanDiff = 0
+  for (let i = 0; i < stream.data!.length; i++)
+    meanDiff += Math.abs(stream.data![i]! - bitmap.data![i]!)
+  meanDiff /= stream.data!.length
+  let maxDiffFromNode = -1
+  if (nodeOutput) {
+    maxDiffFromNode = 0
+    for (let i = 0; i < nodeOutput.length; i++) {
+      maxDiffFromNode = Math.max(maxDiffFromNode, Math.abs(nodeOutput[i]! - stream.data![i]!))
+    }
+  }
+  console.log(
+    JSON.stringify({
+      ...common,
+      runtime: 'chromium',
+      path: 'ratio',
+      timeBitmapOverStream: Math.round((median(bitmap.ms) / median(stream.ms)) * 100) / 100,
+      streamDecodeMb: decodeMb(stream),
+      bitmapDecodeMb: decodeMb(bitmap),
+      memoryBitmapOverStream: Math.round((decodeMb(bitmap) / decodeMb(stream)) * 10) / 10,
+      streamMaxDiffFromNode: maxDiffFromNode,
+      meanDiffFromBitmapResize: Math.round(meanDiff * 100) / 100,
+    }),
+  )
+}
+
+async function main(): Promise<void> {
+  const [width, height] = values.size.split('x').map(Number) as [number, number]
+  const file = benchPng(width, height)
+  const runs = Number(values.runs)
+  const only = values.only.split(',')
+  const target = modelInputSize({ width, height })
+  const common = {
+    bench: 'png-downscale',
+    image: `${width}x${height}`,
+    fileMb: Math.round(statSync(file).size / 2 ** 20),
+    target: `${target.width}x${target.height}`,
+    runs,
+    loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,
+  }
+  const nodeOutput = only.includes('node')
+    ? await nodePart(file, width, height, runs, common)
+    : null
+  if (only.includes('chromium')) await chromiumPart(file, runs, common, nodeOutput)
 }
 
 if (values.child) await child(values.child, values.file!, values.out!)

@@ -34,7 +34,7 @@ const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
 export class PngChunkReader {
   /** Bytes read so far. */
   private offset = 0
-  private state: 'signature' | 'head' | 'data' | 'crc' = 'signature'
+  private state: 'signature' | 'head' | 'data' | 'crc' | 'done' = 'signature'
   /** Bytes of the current fixed-size part (signature, head, CRC) read so far. */
   private partFilled = 0
   private readonly part = new Uint8Array(8)
@@ -60,6 +60,7 @@ export class PngChunkReader {
     if (this.state === 'signature')
       return `the file ends after ${this.offset} bytes, inside the PNG signature`
     const chunk = this.chunk
+    if (!chunk && this.partFilled === 0) return `the file ends after ${this.offset} bytes`
     if (!chunk) return `the file ends after ${this.offset} bytes, inside a chunk's length and type`
     if (this.state === 'data') {
       return `the file ends inside the ${chunk.type} chunk at byte ${chunk.offset} (${this.dataRead} of its ${chunk.length} bytes)`
@@ -70,7 +71,7 @@ export class PngChunkReader {
   /** Reads the next bytes of the file. */
   push(bytes: Uint8Array): void {
     let at = 0
-    while (at < bytes.length) {
+    while (at < bytes.length && this.state !== 'done') {
       if (this.state === 'data') {
         at += this.readData(bytes, at)
         continue
@@ -140,7 +141,8 @@ export class PngChunkReader {
   }
 
   private endData(): void {
-    this.state = 'crc'
+    // Nothing after IEND is read (some files carry trailing bytes).
+    this.state = this.chunk!.type === 'IEND' ? 'done' : 'crc'
     this.handler.end(this.chunk!, this.gathered ?? undefined)
     this.gathered = null
   }

@@ -372,6 +372,12 @@ describe('damaged PNGs give an error saying what and where', () => {
     )
   })
 
+  it('bytes after IEND are not read', () => {
+    const trailing = new Uint8Array([...png, ...new Uint8Array(100).fill(0x41)])
+    const out = decodeWhole(trailing, target)
+    expect(maxDifference(out.data, expected(spec, 10, 10)).diff).toBeLessThanOrEqual(1)
+  })
+
   it('a file cut after its image data (IEND missing) still decodes; cut in the checksum it does not', () => {
     const iend = chunkAt(png, 'IEND')
     expect(

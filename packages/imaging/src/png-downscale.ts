@@ -21,7 +21,7 @@
 import { Unzlib } from 'fflate'
 import { AreaResizer, ScatteredAreaResizer, type Size } from './area-downscale'
 import { PngChunkReader, type ChunkHandler, type PngChunk } from './png-chunks'
-import { PngDecodeError, PngErrorCode } from './png-error'
+import { PngDecodeError, PngErrorCode, type PngErrorPlace } from './png-error'
 import { PNG_MAX_SIDE, parsePngHeader, type PngHeader } from './png-header'
 import { pixelFormat, type PixelFormat, type PngColourChunks } from './png-pixels'
 import { ScanlineReader } from './png-scanlines'
@@ -158,7 +158,7 @@ export class PngDownscaleDecoder implements ChunkHandler {
       })
     }
     try {
-      this.endImageData({ type: 'IDAT', length: 0, offset: this.reader.position })
+      this.endImageData(this.reader.position)
     } catch (error) {
       if (!(error instanceof PngDecodeError)) throw error
       throw new PngDecodeError(PngErrorCode.truncated, `${where} (${error.problem})`, error.place)
@@ -176,7 +176,7 @@ export class PngDownscaleDecoder implements ChunkHandler {
       throw fail(PngErrorCode.badChunk, `first chunk is ${type}, expected IHDR`)
     if (index > 0 && type === 'IHDR') throw fail(PngErrorCode.badChunk, 'a second IHDR chunk')
     const image = this.image
-    if (image && !image.ended && type !== 'IDAT') this.endImageData(chunk)
+    if (image && !image.ended && type !== 'IDAT') this.endImageData(chunk.offset)
     switch (type) {
       case 'IHDR':
         if (length !== 13)
@@ -216,9 +216,10 @@ export class PngDownscaleDecoder implements ChunkHandler {
   /** @internal */
   data(chunk: PngChunk, bytes: Uint8Array): void {
     const image = this.image!
+    const place = { chunk: chunk.type, offset: chunk.offset }
     this.keepTail(image, bytes)
     for (let at = 0; at < bytes.length; at += INFLATE_PIECE) {
-      this.inflate(image, chunk, bytes.subarray(at, at + INFLATE_PIECE), false)
+      this.inflate(image, place, bytes.subarray(at, at + INFLATE_PIECE), false)
     }
   }
 
@@ -277,53 +278,66 @@ export class PngDownscaleDecoder implements ChunkHandler {
     image.tailLength = Math.min(4, image.tailLength + bytes.length)
   }
 
-  private inflate(image: PixelPipeline, chunk: PngChunk, bytes: Uint8Array, final: boolean): void {
+  /**
+   * Inflates the next IDAT bytes (`final`: there are no more). `place` says where they are: the
+   * chunk they come from, or the end of the IDAT chunks.
+   */
+  private inflate(
+    image: PixelPipeline,
+    place: PngErrorPlace,
+    bytes: Uint8Array,
+    final: boolean,
+  ): void {
     try {
       image.inflater.push(bytes, final)
     } catch (error) {
-      const place = { ...image.scanlines.place(), chunk: chunk.type, offset: chunk.offset }
-      if (error instanceof PngDecodeError) throw error.at(place)
+      if (error instanceof PngDecodeError) {
+        // Too much data is about the whole image, not a row.
+        throw error.at(
+          error.code === PngErrorCode.tooMuchData
+            ? place
+            : { ...image.scanlines.place(), ...place },
+        )
+      }
       const message = error instanceof Error ? error.message : String(error)
+      const at = { ...image.scanlines.place(), ...place }
       if (final && !image.scanlines.done) {
         throw new PngDecodeError(
           PngErrorCode.truncated,
-          `image data ends before the image's last row (zlib: ${message})`,
-          place,
+          `${this.shortData()} (zlib: ${message})`,
+          at,
         )
       }
-      throw new PngDecodeError(
-        PngErrorCode.badZlib,
-        `invalid zlib data in IDAT (${message})`,
-        place,
-      )
+      throw new PngDecodeError(PngErrorCode.badZlib, `invalid zlib data in IDAT (${message})`, at)
     }
   }
 
-  /** The IDAT chunks are over (`next` is the chunk after them): the image must be complete. */
-  private endImageData(next: PngChunk): void {
+  private shortData(): string {
+    const { width, height } = this.header!
+    return `image data ends before the image's last row (IDAT data too short for ${width}x${height})`
+  }
+
+  /** The IDAT chunks are over (the next chunk starts at `end`): the image must be complete. */
+  private endImageData(end: number): void {
     const image = this.image!
     image.ended = true
-    const last = { chunk: 'IDAT', offset: next.offset }
-    this.inflate(image, { type: 'IDAT', length: 0, offset: next.offset }, new Uint8Array(0), true)
+    const place = { chunk: 'IDAT', offset: end }
+    this.inflate(image, place, new Uint8Array(0), true)
     if (!image.scanlines.done) {
-      throw new PngDecodeError(
-        PngErrorCode.truncated,
-        `image data ends before the image's last row (IDAT data too short for ${this.header!.width}x${this.header!.height})`,
-        { ...image.scanlines.place(), ...last },
-      )
+      throw new PngDecodeError(PngErrorCode.truncated, this.shortData(), {
+        ...image.scanlines.place(),
+        ...place,
+      })
     }
+    const { tail, tailLength, adler } = image
     const stored =
-      image.tailLength === 4
-        ? ((image.tail[0]! << 24) |
-            (image.tail[1]! << 16) |
-            (image.tail[2]! << 8) |
-            image.tail[3]!) >>>
-          0
+      tailLength === 4
+        ? ((tail[0]! << 24) | (tail[1]! << 16) | (tail[2]! << 8) | tail[3]!) >>> 0
         : -1
-    if (stored !== image.adler.value) {
+    if (stored !== adler.value) {
       throw new PngDecodeError(
         PngErrorCode.badZlib,
-        `zlib checksum of the image data is wrong (stored ${stored.toString(16)}, computed ${image.adler.value.toString(16)}): damaged IDAT`,
+        `zlib checksum of the image data is wrong (stored ${stored.toString(16)}, computed ${adler.value.toString(16)}): damaged IDAT`,
         { chunk: 'IDAT' },
       )
     }

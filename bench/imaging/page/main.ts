@@ -1,0 +1,36 @@
+/// <reference lib="dom" />
+// The PNG decode page: window.loupePng.decode(request) runs one decode in a fresh worker and
+// returns its result, pixels as a plain array's worth of bytes (base64) for Playwright.
+import type { DecodeRequest, DecodeResult, PageResult } from './protocol'
+
+declare global {
+  interface Window {
+    loupePng: {
+      decode(request: DecodeRequest): Promise<PageResult>
+    }
+  }
+}
+
+function toBase64(bytes: Uint8ClampedArray): string {
+  let text = ''
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    text += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  }
+  return btoa(text)
+}
+
+window.loupePng = {
+  decode(request) {
+    const worker = new Worker(new URL('./decode.worker.ts', import.meta.url), { type: 'module' })
+    return new Promise((resolve) => {
+      worker.onmessage = (event: MessageEvent<DecodeResult>) => {
+        worker.terminate()
+        const result = event.data
+        if (!result.ok) return resolve(result)
+        const { data, ...rest } = result
+        resolve({ ...rest, base64: toBase64(data) })
+      }
+      worker.postMessage(request)
+    })
+  },
+}
