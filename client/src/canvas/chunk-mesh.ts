@@ -159,18 +159,20 @@ export function buildChunkMesh(shapes: readonly RenderShape[]): ChunkMesh {
   // Stable: draw order is kept within a class.
   items.sort((a, b) => a.cls - b.cls)
 
-  const fillPos = new GrowableF32(4096)
-  const fillCol = new GrowableU8(8192)
-  const fillIdx = new GrowableU32(8192)
-  const segs = new GrowableF32(8192)
-  const segCol = new GrowableU8(8192)
-  const segIdx = new GrowableU32(8192)
-  const dots = new GrowableF32(256)
-  const dotCol = new GrowableU8(256)
-  const dotIdx = new GrowableU32(256)
-  const small = new GrowableF32(1024)
-  const smallCol = new GrowableU8(1024)
-  const smallIdx = new GrowableU32(1024)
+  const {
+    fillPos,
+    fillCol,
+    fillIdx,
+    segs,
+    segCol,
+    segIdx,
+    dots,
+    dotCol,
+    dotIdx,
+    small,
+    smallCol,
+    smallIdx,
+  } = scratchBuffers()
   const classes = EXACT_CLASS + 2
   const fillStart = new Uint32Array(classes)
   const segmentStart = new Uint32Array(classes)
@@ -259,18 +261,18 @@ export function buildChunkMesh(shapes: readonly RenderShape[]): ChunkMesh {
   }
 
   return {
-    fillPositions: fillPos.view(),
-    fillColors: fillCol.view(),
-    fillIndices: fillIdx.view(),
-    segments: segs.view(),
-    segmentColors: segCol.view(),
-    segmentIndices: segIdx.view(),
-    dots: dots.view(),
-    dotColors: dotCol.view(),
-    dotIndices: dotIdx.view(),
-    small: small.view(),
-    smallColors: smallCol.view(),
-    smallIndices: smallIdx.view(),
+    fillPositions: fillPos.copy(),
+    fillColors: fillCol.copy(),
+    fillIndices: fillIdx.copy(),
+    segments: segs.copy(),
+    segmentColors: segCol.copy(),
+    segmentIndices: segIdx.copy(),
+    dots: dots.copy(),
+    dotColors: dotCol.copy(),
+    dotIndices: dotIdx.copy(),
+    small: small.copy(),
+    smallColors: smallCol.copy(),
+    smallIndices: smallIdx.copy(),
     maxVertices: Math.max(
       fillPos.length / 2,
       segs.length / SEGMENT_VERTEX_FLOATS,
@@ -283,6 +285,38 @@ export function buildChunkMesh(shapes: readonly RenderShape[]): ChunkMesh {
     masks,
     bounds,
   }
+}
+
+/**
+ * The arrays meshes are built in, kept from one build to the next (per thread): growing them
+ * afresh for every chunk, doubling after doubling, cost about a third of a first paint's mesh
+ * time (fresh memory to fault in, copies). A mesh gets exact-size copies of them. They hold
+ * about the biggest chunk's mesh, a few MB.
+ */
+let scratch: ReturnType<typeof newScratch> | null = null
+
+function newScratch() {
+  return {
+    fillPos: new GrowableF32(4096),
+    fillCol: new GrowableU8(8192),
+    fillIdx: new GrowableU32(8192),
+    segs: new GrowableF32(8192),
+    segCol: new GrowableU8(8192),
+    segIdx: new GrowableU32(8192),
+    dots: new GrowableF32(256),
+    dotCol: new GrowableU8(256),
+    dotIdx: new GrowableU32(256),
+    small: new GrowableF32(1024),
+    smallCol: new GrowableU8(1024),
+    smallIdx: new GrowableU32(1024),
+  }
+}
+
+/** The scratch arrays, emptied. */
+function scratchBuffers(): ReturnType<typeof newScratch> {
+  scratch ??= newScratch()
+  for (const g of Object.values(scratch)) g.length = 0
+  return scratch
 }
 
 function pushIndexedSegment(

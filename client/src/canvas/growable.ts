@@ -17,6 +17,10 @@ export class GrowableF32 {
   view(): Float32Array {
     return this.data.subarray(0, this.length)
   }
+  /** The filled part, copied (the buffer can then be reused). */
+  copy(): Float32Array {
+    return this.data.slice(0, this.length)
+  }
 }
 
 export class GrowableU8 {
@@ -49,6 +53,10 @@ export class GrowableU8 {
   view(): Uint8Array {
     return this.data.subarray(0, this.length)
   }
+  /** The filled part, copied (the buffer can then be reused). */
+  copy(): Uint8Array {
+    return this.data.slice(0, this.length)
+  }
 }
 
 export class GrowableU32 {
@@ -67,5 +75,9 @@ export class GrowableU32 {
   }
   view(): Uint32Array {
     return this.data.subarray(0, this.length)
+  }
+  /** The filled part, copied (the buffer can then be reused). */
+  copy(): Uint32Array {
+    return this.data.slice(0, this.length)
   }
 }
