@@ -7,19 +7,17 @@
 // bounds miss the framebuffer; each pass (fills, masks, small shapes, outlines, points) runs
 // over the visible chunks in order, as one batch of indexed draws, and shapes only a few
 // device px big are drawn as one quad each instead of their exact geometry (chunk-mesh.ts).
+// A big rebuild (a job's first paint) can be shared with a mesh worker (chunk-builds.ts).
 
 import type { Buffer, Elements, Framebuffer2D, Regl, Texture2D } from 'regl'
 import { cacheMargin, type CacheMargin } from './annotation-cache'
 import type { Camera, Size } from './camera'
 import { DEFAULT_CELL_SIZE, planChunks, type Chunk } from './chunk-plan'
-import {
-  buildChunkMesh,
-  EXACT_CLASS,
-  SMALL_SHAPE_PX,
-  smallClassLimit,
-  type ChunkMesh,
-} from './chunk-mesh'
+import { EXACT_CLASS, SMALL_SHAPE_PX, smallClassLimit, type ChunkMesh } from './chunk-mesh'
 import { parseHexColor } from './color'
+import { buildChunkMeshes } from './chunk-builds'
+import { needsUint32, type PackedMesh } from './mesh-codec'
+import type { MeshWorker } from './mesh-worker'
 import type {
   Commands,
   IndexedDotProps,
@@ -107,6 +105,8 @@ export class AnnotationLayer {
     private readonly chunkSize = 1024,
     private readonly cellSize = DEFAULT_CELL_SIZE,
     private readonly smallShapePx = SMALL_SHAPE_PX,
+    private readonly meshWorker: MeshWorker | null = null,
+    private readonly meshWorkerMinShapes?: number,
   ) {
     // Linear, so a texture scaled during navigation looks smooth; settled frames sample texel
     // centres exactly (see the composite command).
@@ -141,7 +141,12 @@ export class AnnotationLayer {
     this.pending = null
     const plan = planChunks(this.chunks, shapes, this.chunkSize, this.cellSize)
     for (const chunk of plan.removed) this.freeChunk(chunk)
-    for (const chunk of plan.dirty) this.upload(chunk)
+    buildChunkMeshes(
+      plan.dirty,
+      this.meshWorker,
+      (chunk, mesh, masks) => this.upload(chunk, mesh, masks),
+      this.meshWorkerMinShapes,
+    )
     this.chunks = plan.chunks
     this.sweepMasks()
   }
@@ -390,21 +395,21 @@ export class AnnotationLayer {
     }
   }
 
-  private upload(chunk: Chunk): void {
+  private upload(chunk: Chunk, mesh: PackedMesh, masks: RenderShape[]): void {
     this.chunkRebuilds++
-    const mesh = buildChunkMesh(chunk.shapes)
     const old = this.buffers.get(chunk)
-    const wide = mesh.maxVertices > 0xffff
+    const wide = needsUint32(mesh)
     if (wide && !this.uint32)
       throw new Error('a chunk needs 32-bit indices (OES_element_index_uint)')
     const part = (
       existing: Part | undefined,
       vertices: Float32Array,
       colors: Uint8Array,
-      indices: Uint32Array,
+      indices: Uint32Array | Uint16Array,
     ): Part => {
-      const data = wide ? indices : Uint16Array.from(indices)
-      const type = wide ? ('uint32' as const) : ('uint16' as const)
+      // The worker's meshes have indices narrowed already where they fit.
+      const data = wide || indices instanceof Uint16Array ? indices : new Uint16Array(indices)
+      const type = data instanceof Uint16Array ? ('uint16' as const) : ('uint32' as const)
       if (existing) {
         existing.vertices(padded(vertices))
         existing.colors(padded(colors))
@@ -426,7 +431,7 @@ export class AnnotationLayer {
         fillStart: mesh.fillStart,
         segmentStart: mesh.segmentStart,
         smallStart: mesh.smallStart,
-        masks: mesh.masks,
+        masks,
         bounds: mesh.bounds,
         maxVertices: mesh.maxVertices,
         dotIndices: mesh.dotIndices.length,

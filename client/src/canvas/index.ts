@@ -1,4 +1,5 @@
 export { Renderer } from './renderer'
+export { prepareMeshWorker } from './mesh-worker'
 export type { RendererOptions } from './renderer'
 export { attachNavigation } from './navigation'
 export { listen } from './listen'

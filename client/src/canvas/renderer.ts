@@ -31,6 +31,7 @@ import { parseHexColor } from './color'
 import { createCommands, type Commands } from './gl-commands'
 import { HitIndex } from './hit-test'
 import type { ImageAdjustments } from './image-adjust'
+import { sharedMeshWorker } from './mesh-worker'
 import { OverlayLayer } from './overlay-layer'
 import { TileLayer, type ImageInput } from './tile-layer'
 import type { OverlayState, RenderShape, RendererStats } from './types'
@@ -72,6 +73,16 @@ export interface RendererOptions {
    * camera (until then pan/zoom frames transform the cached layer). Default 120.
    */
   settleMs?: number
+  /**
+   * Share big rebuilds of the shapes' meshes (at least `meshWorkerMinShapes` shapes, default
+   * 3000, in two chunks or more: a job's first paint) with the page's mesh worker, so that two
+   * threads build them; setShapes still returns with every mesh uploaded (mesh-share.ts).
+   * Builds on the main thread alone where there is no worker or no SharedArrayBuffer (a page
+   * that is not cross-origin isolated). Worth it only with cores to spare (CanvasView.tsx).
+   * Default false.
+   */
+  meshWorker?: boolean
+  meshWorkerMinShapes?: number
 }
 
 export class Renderer {
@@ -141,6 +152,8 @@ export class Renderer {
       options.chunkSize,
       options.cellSize,
       options.smallShapePx,
+      options.meshWorker ? sharedMeshWorker() : null,
+      options.meshWorkerMinShapes,
     )
     this.overlay = new OverlayLayer(this.regl, this.commands, container)
     this.resizeObserver = new ResizeObserver(() => this.resize())

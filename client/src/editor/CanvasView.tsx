@@ -6,9 +6,11 @@ import {
   attachNavigation,
   fitToView,
   listen,
+  prepareMeshWorker,
   type ImageAdjustments,
   type RenderShape,
 } from '../canvas'
+import { browserStorage } from '../browser-storage'
 import { rendererPort } from './canvas-port'
 import type { EditorController } from './controller'
 import { markOpening, OPENING_MARKS } from './opening-marks'
@@ -45,6 +47,27 @@ interface AwaitedFrame {
 
 const FIT_PADDING = 16
 
+/** `localStorage['loupe.debug.meshWorker'] = 'on' | 'off'` overrides the choice by cores. */
+export const MESH_WORKER_SWITCH = 'loupe.debug.meshWorker'
+
+/**
+ * Cores from which a big paint's meshes are shared with the mesh worker. With two, the second
+ * core is already busy while the main thread builds meshes (software WebGL's uploads, V8's
+ * compiler and GC threads): sharing measured slower there (bench/first-paint run.ts meshes).
+ */
+const MESH_WORKER_MIN_CORES = 4
+
+function meshWorkerWanted(): boolean {
+  const setting = browserStorage()?.getItem(MESH_WORKER_SWITCH)
+  if (setting === 'on' || setting === 'off') return setting === 'on'
+  return typeof navigator !== 'undefined' && navigator.hardwareConcurrency >= MESH_WORKER_MIN_CORES
+}
+
+// A worker starts only between the main thread's tasks (and then warms up), and a job's
+// opening is a row of long ones: start it with the editor's code, well before a job's shapes
+// are read.
+if (meshWorkerWanted()) prepareMeshWorker()
+
 /**
  * The WebGL canvas: mounts the Renderer (one for the editor's life: the preview painted while
  * the document loads and the live shapes share it), wires navigation (wheel, pinch, middle or
@@ -75,6 +98,8 @@ export function CanvasView({
     let lastScale = 0
     let shapesShown = false
     const created = new Renderer(container, {
+      // A big job's first paint: its meshes built on two threads, where cores are to spare.
+      meshWorker: meshWorkerWanted(),
       onFrame: (stats) => {
         // Handles keep a screen-size offset: refresh them once after a zoom.
         if (created.camera.scale !== lastScale) {
