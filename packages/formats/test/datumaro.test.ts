@@ -258,6 +258,13 @@ describe('Datumaro round trip', () => {
       }),
     )
     expect(back.images.reduce((n, i) => n + i.annotations.length, 0)).toBe(50_000)
+    // Written 500 images at a time (2,500 here), the file is still exactly one stringify.
+    const files = tree.paths().filter((path) => path.endsWith('.json'))
+    expect(files.length).toBeGreaterThan(0)
+    for (const path of files) {
+      const text = tree.text(path)
+      expect(JSON.stringify(JSON.parse(text)) === text, path).toBe(true)
+    }
     const name = 'img_2001.jpg'
     expect(back.images.find((i) => i.name === name)!.annotations).toEqual(
       dataset.images.find((i) => i.name === name)!.annotations,

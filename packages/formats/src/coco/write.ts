@@ -10,7 +10,6 @@
 // - skeleton → `keypoints` x,y,v (hidden/occluded/visible → 0/1/2), bbox of its labelled nodes;
 // - ids: a category's, image's or annotation's `sourceId` is kept when it is free in its file.
 
-import { strToU8 } from 'fflate'
 import { boxRleToImageRle, imageRleToBoxRle, rleArea } from '@loupe/masks'
 import type { NodeVisibility } from '@loupe/model'
 import {
@@ -24,6 +23,7 @@ import { throwIfCancelled } from '../errors'
 import { FileTree } from '../files'
 import type { WriteOptions } from '../format'
 import { ellipseToPolygon, pointBounds, polygonArea } from './geometry'
+import { JsonArrayParts, encodeJson, joinBytes } from '../json-parts'
 import { tidy } from './json'
 
 interface CocoObject {
@@ -152,11 +152,11 @@ export function writeCoco(dataset: Dataset, options?: WriteOptions): FileTree {
     const file = (categories: unknown[], annotations: JsonArrayParts) => {
       const head = JSON.stringify({ licenses: LICENSES, info, categories })
       return joinBytes([
-        encode(head.slice(0, -1) + ',"images":'),
+        encodeJson(head.slice(0, -1) + ',"images":'),
         ...imageParts.parts(),
-        encode(',"annotations":'),
+        encodeJson(',"annotations":'),
         ...annotations.parts(),
-        encode('}'),
+        encodeJson('}'),
       ])
     }
     tree.set(`annotations/instances_${subset}.json`, file(plainCategories, instanceParts))
@@ -168,38 +168,6 @@ export function writeCoco(dataset: Dataset, options?: WriteOptions): FileTree {
     }
   }
   return tree
-}
-
-const encode = (text: string): Uint8Array => strToU8(text)
-
-function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0
-  for (const part of parts) length += part.length
-  const out = new Uint8Array(length)
-  let offset = 0
-  for (const part of parts) {
-    out.set(part, offset)
-    offset += part.length
-  }
-  return out
-}
-
-/** A JSON array written in parts: the UTF-8 bytes of `[a,b` `,c,d` … `]`, as one stringify gives. */
-class JsonArrayParts {
-  private readonly list: Uint8Array[] = []
-  private empty = true
-
-  add(items: readonly unknown[]): void {
-    if (items.length === 0) return
-    const text = JSON.stringify(items)
-    // `[a,b]` → `[a,b` for the first chunk, `,a,b` for the rest
-    this.list.push(encode((this.empty ? '[' : ',') + text.slice(1, -1)))
-    this.empty = false
-  }
-
-  parts(): Uint8Array[] {
-    return this.empty ? [encode('[]')] : [...this.list, encode(']')]
-  }
 }
 
 function isSkeletonLabel(label: DatasetLabel): boolean {

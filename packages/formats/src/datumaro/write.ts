@@ -16,6 +16,10 @@ import { throwIfCancelled } from '../errors'
 import { FileTree, stripExtension } from '../files'
 import type { WriteOptions } from '../format'
 import { tidy } from '../coco/json'
+import { JsonArrayParts, encodeJson, joinBytes } from '../json-parts'
+
+/** Images per chunk of an annotations file (each chunk is stringified and encoded on its own). */
+const CHUNK_IMAGES = 500
 
 const V: Record<NodeVisibility, number> = { hidden: 0, occluded: 1, visible: 2 }
 
@@ -77,22 +81,27 @@ export function writeDatumaro(dataset: Dataset, options?: WriteOptions): FileTre
   const includeImages = options?.includeImages !== false
   const total = dataset.images.length
   let done = 0
+  const head = encodeJson(`{"info":{},"categories":${JSON.stringify(cats.json)},"items":`)
   for (const [subset, images] of subsets) {
     const ids = itemIds(images)
-    const items = images.map((image, i) => {
-      throwIfCancelled(options?.signal)
-      if (includeImages && image.data) tree.set(`images/${subset}/${image.name}`, image.data)
-      options?.onProgress?.({ done: ++done, total, phase: 'export' })
-      const item: Record<string, unknown> = {
-        id: ids[i],
-        annotations: annotationsOf(image, cats),
-      }
-      if (image.sourceId !== undefined) item.attr = { id: image.sourceId }
-      item.image = { path: image.name, size: [image.height, image.width] }
-      return item
-    })
-    const json = JSON.stringify({ info: {}, categories: cats.json, items })
-    tree.set(`annotations/${subset}.json`, json)
+    // Items of CHUNK_IMAGES images at a time, stringified and encoded (see json-parts.ts).
+    const items = new JsonArrayParts()
+    for (let from = 0; from < images.length; from += CHUNK_IMAGES) {
+      const chunk = images.slice(from, from + CHUNK_IMAGES).map((image, i) => {
+        throwIfCancelled(options?.signal)
+        if (includeImages && image.data) tree.set(`images/${subset}/${image.name}`, image.data)
+        options?.onProgress?.({ done: ++done, total, phase: 'export' })
+        const item: Record<string, unknown> = {
+          id: ids[from + i],
+          annotations: annotationsOf(image, cats),
+        }
+        if (image.sourceId !== undefined) item.attr = { id: image.sourceId }
+        item.image = { path: image.name, size: [image.height, image.width] }
+        return item
+      })
+      items.add(chunk)
+    }
+    tree.set(`annotations/${subset}.json`, joinBytes([head, ...items.parts(), encodeJson('}')]))
   }
   return tree
 }
