@@ -5,6 +5,14 @@
 //
 //   npx tsx bench/first-paint/app.ts [--shapes 10000] [--vertices 20] [--image 4000] [--runs 3]
 //                                    [--client DIR]   (another client build, e.g. an older commit)
+//                                    [--baseline DIR] (A/B: this build too, runs interleaved)
+//                                    [--mesh-worker on|off] (the app's debug switch, both pages)
+//                                    [--screenshot FILE] (the editor as the last open left it)
+//
+// With --baseline, each build gets its own server and page, and the reloads alternate between
+// them (A B B A ...) so that both see the same machine load; `baseline` holds the other build's
+// medians, `delta` this build's minus the baseline's, and `pixels` whether the first frames
+// with shapes of one more reload each are identical (an FNV-1a hash of the canvas's pixels).
 //
 // Cases: `preview` (the app as it is), `noPreview` (the same build with the preview switched off:
 // localStorage 'loupe.debug.shapePreview' = 'off'). The first frame with shapes is read from the
@@ -31,6 +39,9 @@ const { values: args } = parseArgs({
     image: { type: 'string', default: '4000' },
     runs: { type: 'string', default: '3' },
     client: { type: 'string' },
+    baseline: { type: 'string' },
+    'mesh-worker': { type: 'string' },
+    screenshot: { type: 'string' },
     /** Writes a CPU profile (.cpuprofile, for Chrome DevTools) of one more reload per mode. */
     profile: { type: 'string' },
   },
@@ -92,6 +103,11 @@ async function openOnce(page: Page, marks: boolean) {
       documentLoadedMs: r(at('loupe:job-document-loaded')?.startTime),
       documentFrameMs: r(at('loupe:document-shapes-frame')?.startTime),
       watchedDocumentFrameMs: r(watched.watchedDocumentFrame),
+      // The preview's paint alone: its shapes handed to the canvas to their first frame.
+      previewPaintMs:
+        first && first.detail && (first.detail as { source?: string }).source === 'preview'
+          ? r(first.startTime - (at('loupe:preview-read')?.startTime ?? NaN))
+          : undefined,
     }
   })
 }
@@ -124,24 +140,37 @@ function summarize(results: Array<Record<string, number | string | undefined>>) 
   return out
 }
 
-async function main() {
-  const shapes = Number(args.shapes)
-  const vertices = Number(args.vertices)
-  const size = Number(args.image)
-  const runs = Number(args.runs)
+interface Build {
+  client: string
+  page: Page
+  marks: boolean
+  close: () => Promise<void>
+}
+
+/** A server serving `client`, a job of `shapes` polygons seeded on it, opened once in a page. */
+async function openBuild(
+  browser: Awaited<ReturnType<typeof launchChromium>>,
+  client: string,
+  shapes: number,
+  vertices: number,
+  size: number,
+): Promise<Build> {
   const dataDir = mkdtempSync(join(tmpdir(), 'loupe-first-paint-app-'))
   const server = await startServer({
     config: {
       port: 0,
       host: '127.0.0.1',
       dataDir,
-      clientDir: resolve(args.client ?? 'dist/client'),
+      clientDir: resolve(client),
       logLevel: 'warn',
       secret: 'bench-secret-'.padEnd(32, 's'),
       adminToken: ADMIN_TOKEN,
     },
   })
-  const browser = await launchChromium()
+  const close = async () => {
+    await server.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
   try {
     const { id, token } = await api<{ id: string; token: string }>(
       server.url,
@@ -230,7 +259,59 @@ async function main() {
       if (Date.now() > waitUntil) throw new Error('the shape preview was never stored')
       await new Promise((resolve) => setTimeout(resolve, 1000))
     }
+    // Share big paints with the mesh worker or not, whatever the cores (CanvasView.tsx).
+    await page.evaluate(
+      (value) =>
+        value
+          ? localStorage.setItem('loupe.debug.meshWorker', value)
+          : localStorage.removeItem('loupe.debug.meshWorker'),
+      args['mesh-worker'],
+    )
     const marks = await page.evaluate(() => performance.getEntriesByName('loupe:job-open').length)
+    return { client, page, marks: marks > 0, close }
+  } catch (error) {
+    await close()
+    throw error
+  }
+}
+
+/** Records an FNV-1a hash of the canvas's pixels as the first frame with shapes drew them. */
+function hashFirstFrame() {
+  window.addEventListener('loupe:first-shapes-frame', (event) => {
+    const canvas = (event as CustomEvent<{ canvas?: HTMLCanvasElement }>).detail.canvas
+    if (!canvas) return
+    const copy = document.createElement('canvas')
+    copy.width = canvas.width
+    copy.height = canvas.height
+    const context = copy.getContext('2d')!
+    context.drawImage(canvas, 0, 0)
+    const data = context.getImageData(0, 0, copy.width, copy.height).data
+    let h = 0x811c9dc5
+    for (let i = 0; i < data.length; i++) h = Math.imul(h ^ data[i]!, 0x01000193)
+    ;(window as unknown as { firstFrameHash: string }).firstFrameHash =
+      `${copy.width}x${copy.height}:${(h >>> 0).toString(16)}`
+  })
+}
+
+async function firstFrameHash(build: Build): Promise<string | undefined> {
+  await build.page.addInitScript(hashFirstFrame)
+  await openOnce(build.page, build.marks)
+  return build.page.evaluate(
+    () => (window as unknown as { firstFrameHash?: string }).firstFrameHash,
+  )
+}
+
+async function main() {
+  const shapes = Number(args.shapes)
+  const vertices = Number(args.vertices)
+  const size = Number(args.image)
+  const runs = Number(args.runs)
+  const browser = await launchChromium()
+  const builds: Build[] = []
+  try {
+    for (const client of [args.client ?? 'dist/client', ...(args.baseline ? [args.baseline] : [])])
+      builds.push(await openBuild(browser, client, shapes, vertices, size))
+    const [build, baseline] = builds as [Build, Build | undefined]
     const result: Record<string, unknown> = {
       bench: 'first-paint-app',
       case: 'reload a job page (job in IndexedDB) to its first frame with shapes',
@@ -238,27 +319,72 @@ async function main() {
       vertices,
       image: `${size}x${size}`,
       runs,
-      client: args.client ?? 'dist/client',
+      client: build.client,
+      ...(baseline ? { baselineClient: baseline.client } : {}),
+      ...(args['mesh-worker'] ? { meshWorker: args['mesh-worker'] } : {}),
       goal: 'firstShapesFrameMs <= 300 (from navigation start)',
     }
-    for (const mode of marks > 0 ? ['preview', 'noPreview'] : ['build']) {
-      await page.evaluate(
-        (off) =>
-          off
-            ? localStorage.setItem('loupe.debug.shapePreview', 'off')
-            : localStorage.removeItem('loupe.debug.shapePreview'),
-        mode === 'noPreview',
+    const both = builds.every((b) => b.marks)
+    const modes = both ? ['preview', 'noPreview'] : ['build']
+    const timings = new Map<Build, Record<string, Record<string, number | string>>>()
+    for (const mode of modes) {
+      for (const b of builds)
+        await b.page.evaluate(
+          (off) =>
+            off
+              ? localStorage.setItem('loupe.debug.shapePreview', 'off')
+              : localStorage.removeItem('loupe.debug.shapePreview'),
+          mode === 'noPreview',
+        )
+      const results = new Map<Build, Array<Record<string, number | string | undefined>>>(
+        builds.map((b) => [b, []]),
       )
-      const results = []
-      for (let i = 0; i < runs; i++) results.push(await openOnce(page, marks > 0))
-      result[mode] = summarize(results)
-      if (args.profile) await profileOnce(page, marks > 0, `${args.profile}.${mode}.cpuprofile`)
+      for (let i = 0; i < runs; i++) {
+        // A B, then B A: drift in the machine's load falls on both alike.
+        const order = i % 2 === 0 ? builds : [...builds].reverse()
+        for (const b of order) results.get(b)!.push(await openOnce(b.page, both))
+      }
+      for (const b of builds) {
+        const byMode = timings.get(b) ?? {}
+        byMode[mode] = summarize(results.get(b)!)
+        timings.set(b, byMode)
+        if (args.profile)
+          await profileOnce(
+            b.page,
+            both,
+            `${args.profile}${b === build ? '' : '.baseline'}.${mode}.cpuprofile`,
+          )
+      }
     }
+    Object.assign(result, timings.get(build))
+    if (baseline) {
+      result.baseline = timings.get(baseline)
+      const delta: Record<string, Record<string, number>> = {}
+      for (const mode of modes) {
+        const a = timings.get(build)![mode]!
+        const b = timings.get(baseline)![mode]!
+        delta[mode] = {}
+        for (const key of Object.keys(a))
+          if (typeof a[key] === 'number' && typeof b[key] === 'number')
+            delta[mode][key] = (a[key] as number) - (b[key] as number)
+      }
+      result.delta = delta
+      if (both) {
+        for (const b of builds)
+          await b.page.evaluate(() => localStorage.removeItem('loupe.debug.shapePreview'))
+        const hashes = [await firstFrameHash(build), await firstFrameHash(baseline)]
+        result.pixels = {
+          identical: hashes[0] !== undefined && hashes[0] === hashes[1],
+          build: hashes[0],
+          baseline: hashes[1],
+        }
+      }
+    }
+    if (args.screenshot) await build.page.screenshot({ path: args.screenshot })
     console.log(JSON.stringify(result))
   } finally {
     await browser.close()
-    await server.close()
-    rmSync(dataDir, { recursive: true, force: true })
+    for (const b of builds) await b.close()
   }
 }
 

@@ -8,11 +8,16 @@
 //   zoomFitted / zoomOneToOne  the renderer's first paint of the preview at the fitted zoom
 //           (as the app draws it) and at 1:1 (a frame drawn before the camera is fitted);
 // (bench/first-paint/app.ts measures the whole app: page open to the first frame with shapes)
-// for a job stored as one update and as a 500-entry log (y-indexeddb keeps up to 500).
+// for a job stored as one update and as a 500-entry log (y-indexeddb keeps up to 500);
+//   meshes  the renderer's setShapes + first frame of the shapes on a 4000 px image (the app's
+//           chunking), meshes built on the main thread alone or shared with the mesh worker,
+//           reloads alternating between the two; `samePixels`: both frames hash the same.
 //
 //   npx tsx bench/first-paint/run.ts [--shapes 10000] [--vertices 20] [--runs 3] [--canvas DIR]
+//                                    [--only meshes]
 // --canvas: take the renderer from DIR (e.g. a `git archive` of client/src/canvas at a commit)
-// instead of the work tree, to measure while the renderer is being changed.
+// instead of the work tree, to measure while the renderer is being changed (one that has the
+// mesh worker: the page uses it).
 import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
@@ -28,6 +33,7 @@ const { values: args } = parseArgs({
     vertices: { type: 'string', default: '20' },
     runs: { type: 'string', default: '3' },
     canvas: { type: 'string' },
+    only: { type: 'string' },
   },
 })
 
@@ -63,7 +69,12 @@ function serve(dir: string): Promise<{ server: Server; url: string }> {
       res.writeHead(404).end()
       return
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      // Cross-origin isolated, as the app is served (the mesh worker shares memory).
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-embedder-policy': 'require-corp',
+    })
     createReadStream(file).pipe(res)
   })
   return new Promise((resolve) => {
@@ -117,6 +128,7 @@ async function main() {
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
     page.on('pageerror', (e) => console.error('page error:', e.message))
+    if (process.env.LOUPE_BENCH_CONSOLE) page.on('console', (m) => console.error('page:', m.text()))
     await page.goto(url)
     await page.waitForFunction(() => 'firstPaint' in window)
     const shapes = Number(args.shapes)
@@ -131,7 +143,40 @@ async function main() {
       goal: 'firstPaintMs <= 300',
       gpu: 'none (WebGL on SwiftShader, CPU)',
     }
-    for (const entries of [1, 500]) {
+    // Meshes built on the main thread alone vs shared with the worker, reloads interleaved.
+    const meshRuns: Record<string, Array<Record<string, number | boolean>>> = {
+      main: [],
+      worker: [],
+    }
+    for (let i = 0; i < runs * 2; i++) {
+      // worker, main, main, worker, ...: drift in the machine's load falls on both alike.
+      const worker = i % 4 === 0 || i % 4 === 3
+      await page.reload()
+      await page.waitForFunction(() => 'firstPaint' in window)
+      meshRuns[worker ? 'worker' : 'main']!.push(
+        await page.evaluate(
+          ([n, v, w]) =>
+            window.firstPaint.paintMeshes(n as number, v as number, 4000, w as boolean),
+          [shapes, vertices, worker],
+        ),
+      )
+    }
+    const summary = (rows: Array<Record<string, number | boolean>>) => {
+      const out: Record<string, number | boolean> = {}
+      for (const key of ['setShapesMs', 'drawMs', 'paintMs'])
+        out[key] = round(median(rows.map((r) => r[key] as number)))
+      out.isolated = rows.every((r) => r.isolated)
+      return out
+    }
+    const hashes = new Set([...meshRuns.main!, ...meshRuns.worker!].map((r) => r.pixelHash))
+    result.meshes = {
+      main: summary(meshRuns.main!),
+      worker: summary(meshRuns.worker!),
+      samePixels: hashes.size === 1,
+      // The worker had started and warmed up for every shared paint.
+      workerReady: meshRuns.worker!.every((r) => r.workerReady),
+    }
+    for (const entries of args.only === 'meshes' ? [] : [1, 500]) {
       const label = entries === 1 ? 'oneUpdate' : 'log500'
       const written = await page.evaluate(
         ([n, v, e]) => window.firstPaint.write(n!, v!, e!),

@@ -5,7 +5,13 @@
 import * as Y from 'yjs'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { JobDocument, ProjectDocument, type LabelLookup } from '@loupe/model'
-import { Renderer, fitToView, type RenderShape } from '../../../client/src/canvas/index'
+import {
+  Renderer,
+  fitToView,
+  prepareMeshWorker,
+  type RenderShape,
+} from '../../../client/src/canvas/index'
+import { sharedMeshWorker } from '../../../client/src/canvas/mesh-worker'
 import { LocalDocumentStore, openLocalDatabase } from '../../../client/src/sync/local-store'
 import {
   encodeSnapshot,
@@ -263,6 +269,50 @@ async function paintAtZoom(fitted: boolean) {
   }
 }
 
+/** As the editor does: the mesh worker starts with the page, long before the first paint. */
+prepareMeshWorker()
+
+/**
+ * A first paint of `count` polygons on a `size` px image (chunked as the app chunks it), its
+ * meshes built on the main thread alone or shared with the mesh worker; both meshes' frames
+ * are read back (a hash of the pixels) to show they draw the same.
+ */
+async function paintMeshes(count: number, vertices: number, size: number, worker: boolean) {
+  const shapes = makePolygons(count, vertices, size, size)
+  // The app's opening leaves the worker time to start (and warm up): wait until it has.
+  for (let waited = 0; worker && !sharedMeshWorker()?.ready && waited < 3000; waited += 10)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  const renderer = new Renderer(stage, { pixelRatio: 1, clamp: false, meshWorker: worker })
+  renderer.setCamera(
+    fitToView(
+      { width: size, height: size },
+      { width: stage.clientWidth, height: stage.clientHeight },
+    ),
+  )
+  renderer.renderNow()
+  renderer.finish()
+  const t0 = now()
+  renderer.setShapes(shapes)
+  const built = now()
+  renderer.renderNow()
+  renderer.finish()
+  const painted = now()
+  const pixels = new Uint8Array(stage.clientWidth * stage.clientHeight * 4)
+  const gl = renderer.canvas.getContext('webgl')!
+  gl.readPixels(0, 0, stage.clientWidth, stage.clientHeight, gl.RGBA, gl.UNSIGNED_BYTE, pixels)
+  let h = 0x811c9dc5
+  for (let i = 0; i < pixels.length; i++) h = Math.imul(h ^ pixels[i]!, 0x01000193)
+  renderer.destroy()
+  return {
+    isolated: crossOriginIsolated,
+    workerReady: sharedMeshWorker()?.ready === true,
+    setShapesMs: built - t0,
+    drawMs: painted - built,
+    paintMs: painted - t0,
+    pixelHash: h >>> 0,
+  }
+}
+
 declare global {
   interface Window {
     firstPaint: {
@@ -272,7 +322,16 @@ declare global {
       openStore: typeof openStore
       openPreview: typeof openPreview
       paintAtZoom: typeof paintAtZoom
+      paintMeshes: typeof paintMeshes
     }
   }
 }
-window.firstPaint = { write, openYIndexeddb, breakdown, openStore, openPreview, paintAtZoom }
+window.firstPaint = {
+  write,
+  openYIndexeddb,
+  breakdown,
+  openStore,
+  openPreview,
+  paintAtZoom,
+  paintMeshes,
+}
