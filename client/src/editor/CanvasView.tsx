@@ -47,20 +47,19 @@ interface AwaitedFrame {
 
 const FIT_PADDING = 16
 
-/** `localStorage['loupe.debug.meshWorker'] = 'on' | 'off'` overrides the choice by cores. */
+/** `localStorage['loupe.debug.meshWorker'] = 'on'` turns the mesh worker on (it is off by default). */
 export const MESH_WORKER_SWITCH = 'loupe.debug.meshWorker'
 
 /**
- * Cores from which a big paint's meshes are shared with the mesh worker. With two, the second
- * core is already busy while the main thread builds meshes (software WebGL's uploads, V8's
- * compiler and GC threads): sharing measured slower there (bench/first-paint run.ts meshes).
+ * Whether a big paint's meshes are shared with the mesh worker. Off unless switched on: on the
+ * only machines measured (2 cores, software WebGL) sharing was no faster (the second core is
+ * busy with GL uploads and V8's compiler and GC threads while the main thread builds meshes),
+ * and a gain on more cores is expected but not measured yet — run
+ * `npx tsx bench/first-paint/app.ts --mesh-worker on --baseline <build>` on one before turning
+ * it on by default.
  */
-const MESH_WORKER_MIN_CORES = 4
-
 function meshWorkerWanted(): boolean {
-  const setting = browserStorage()?.getItem(MESH_WORKER_SWITCH)
-  if (setting === 'on' || setting === 'off') return setting === 'on'
-  return typeof navigator !== 'undefined' && navigator.hardwareConcurrency >= MESH_WORKER_MIN_CORES
+  return browserStorage()?.getItem(MESH_WORKER_SWITCH) === 'on'
 }
 
 // A worker starts only between the main thread's tasks (and then warms up), and a job's
