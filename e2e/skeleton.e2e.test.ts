@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import type * as Y from 'yjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createProject, shareLink, uploadImages } from './api'
-import { SLOW, hover, openJob, toPage } from './editor'
+import { SLOW, hover, objects, openJob, pixelAt, toPage } from './editor'
 import { startE2E } from './harness'
 import type { E2E } from './harness'
 
@@ -79,12 +79,25 @@ describe('skeletons', () => {
     shape!.points.forEach((v, i) => expect(Math.abs(v - expected[i]!)).toBeLessThanOrEqual(2))
     await page.screenshot({ path: 'dist/screenshots/skeleton.png' })
 
+    // Deselected (no handles), the node that is not in the image has no dot; the others have.
+    const orange = [240, 180, 80]
+    const near = (a: number[], b: number[]) => a.every((v, i) => Math.abs(v - b[i]!) <= 40)
+    const dotAt = async (x: number, y: number) =>
+      near(await pixelAt(page, ...(await at(x, y))), orange)
+    await page.keyboard.press('Escape')
+    await expect.poll(() => dotAt(300, 100), { timeout: SLOW }).toBe(true)
+    expect(await dotAt(260, 300)).toBe(true)
+    expect(await dotAt(350, 300)).toBe(false)
+
     // The Attributes panel lists the nodes: the right foot turns out to be in the image after all.
+    await objects(page).first().locator('.ed-object-main').click()
     const nodes = page.getByRole('group', { name: 'Nodes' })
     expect(await nodes.getByLabel('hip').inputValue()).toBe('occluded')
     await nodes.getByLabel('right foot').selectOption('visible')
     await expect
       .poll(async () => (await stored())[0]?.visibility, { timeout: SLOW })
       .toEqual(['visible', 'occluded', 'visible', 'visible'])
+    await page.keyboard.press('Escape')
+    await expect.poll(() => dotAt(350, 300), { timeout: SLOW }).toBe(true)
   })
 })

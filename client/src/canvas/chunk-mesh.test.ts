@@ -75,6 +75,28 @@ describe('buildChunkMesh', () => {
     }
   })
 
+  it("draws a skeleton's occluded nodes faint and leaves out hidden nodes and their bones", () => {
+    const skeleton = (visibility?: RenderShape['visibility']): RenderShape => ({
+      id: 's',
+      type: 'skeleton',
+      points: [0, 0, 10, 0, 10, 10],
+      edges: [
+        [0, 1],
+        [1, 2],
+      ],
+      color: '#ffffff',
+      ...(visibility ? { visibility } : {}),
+    })
+    const all = buildChunkMesh([skeleton()])
+    expect(all.dotIndices.length / 6).toBe(3)
+    expect(all.segmentIndices.length / 6).toBe(2)
+    const some = buildChunkMesh([skeleton(['visible', 'occluded', 'hidden'])])
+    expect(some.dotIndices.length / 6).toBe(2) // the hidden node has no dot
+    expect(some.segmentIndices.length / 6).toBe(1) // nor the bone 1-2
+    const alphas = [...some.dotColors].filter((_, i) => i % 4 === 3)
+    expect(alphas).toEqual([255, 255, 255, 255, 110, 110, 110, 110])
+  })
+
   it('skips hidden shapes and keeps masks aside', () => {
     const mesh = buildChunkMesh([
       { ...polygon('h', 0, 0, 10), hidden: true },

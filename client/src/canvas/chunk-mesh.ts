@@ -15,7 +15,7 @@ import { shapeOutline, type Bounds } from './geometry'
 import { GrowableF32, GrowableU32, GrowableU8 } from './growable'
 import { cachedBounds } from './shape-bounds'
 import { STYLE, packCorner } from './shape-mesh'
-import type { RenderShape } from './types'
+import { OCCLUDED_NODE_ALPHA, type RenderShape } from './types'
 
 /** Size classes per doubling of a shape's extent (half octaves). */
 const CLASSES_PER_OCTAVE = 2
@@ -235,11 +235,13 @@ export function buildChunkMesh(shapes: readonly RenderShape[]): ChunkMesh {
         for (const q of QUAD_INDICES) smallIdx.data[smallIdx.length++] = first + q
       }
     }
+    const look = shape.visibility
     if (shape.type === 'skeleton' && shape.edges) {
       const p = shape.points
       let count = 0
       for (const [i, j] of shape.edges) {
         if (p[j * 2 + 1] === undefined || p[i * 2 + 1] === undefined) continue
+        if (look?.[i] === 'hidden' || look?.[j] === 'hidden') continue
         pushIndexedSegment(segs, segIdx, p[i * 2]!, p[i * 2 + 1]!, p[j * 2]!, p[j * 2 + 1]!, width)
         count++
       }
@@ -249,8 +251,12 @@ export function buildChunkMesh(shapes: readonly RenderShape[]): ChunkMesh {
       const p = shape.points
       const n = p.length >> 1
       const radius = selected ? STYLE.selectedDotRadius : STYLE.dotRadius
-      for (let i = 0; i < n; i++) pushIndexedDot(dots, dotIdx, p[i * 2]!, p[i * 2 + 1]!, radius)
-      dotCol.pushColor(r, g, bl, 255, n * 4)
+      for (let i = 0; i < n; i++) {
+        const node = look?.[i]
+        if (node === 'hidden') continue
+        pushIndexedDot(dots, dotIdx, p[i * 2]!, p[i * 2 + 1]!, radius)
+        dotCol.pushColor(r, g, bl, node === 'occluded' ? OCCLUDED_NODE_ALPHA : 255, 4)
+      }
     }
   }
   while (cls < classes - 1) {

@@ -33,6 +33,7 @@ export type {
   DrawingPreview,
   Handle,
   HandleKind,
+  NodeLook,
   OverlayState,
   PromptMarks,
   RemoteCursor,

@@ -5,7 +5,7 @@
 // it give the same mesh, byte for byte.
 
 import type { ChunkMesh } from './chunk-mesh'
-import type { RenderShape, ShapeType } from './types'
+import type { NodeLook, RenderShape, ShapeType } from './types'
 
 /** The visible shapes of a batch of chunks, flattened. */
 export interface EncodedChunks {
@@ -21,6 +21,8 @@ export interface EncodedChunks {
   points: Float64Array
   edgeStart: Uint32Array
   edges: Float64Array
+  /** Per node (point pair) of a shape with HAS_VISIBILITY: 0 visible, 1 occluded, 2 hidden. */
+  visibility: Uint8Array
   typeNames: string[]
   palette: string[]
 }
@@ -28,6 +30,8 @@ export interface EncodedChunks {
 const SELECTED = 1
 const HAS_ROTATION = 2
 const HAS_EDGES = 4
+const HAS_VISIBILITY = 8
+const LOOKS: readonly NodeLook[] = ['visible', 'occluded', 'hidden']
 
 /**
  * Flattens the chunks' shape lists. The typed arrays' buffers are the second value, to be
@@ -56,6 +60,7 @@ export function encodeChunks(
     points: new Float64Array(points),
     edgeStart: new Uint32Array(shapes + 1),
     edges: new Float64Array(edges),
+    visibility: new Uint8Array(points >> 1),
     typeNames: [],
     palette: [],
   }
@@ -84,6 +89,13 @@ export function encodeChunks(
         for (const [a, b] of s.edges) {
           out.edges[e++] = a
           out.edges[e++] = b
+        }
+      }
+      if (s.visibility) {
+        flags |= HAS_VISIBILITY
+        const n = s.points.length >> 1
+        for (let j = 0; j < n; j++) {
+          out.visibility[(p >> 1) + j] = Math.max(0, LOOKS.indexOf(s.visibility[j] ?? 'visible'))
         }
       }
       out.flags[i] = flags
@@ -127,6 +139,11 @@ export function decodeChunk(encoded: EncodedChunks, c: number): RenderShape[] {
       for (let j = edgeStart[i]!; j < edgeStart[i + 1]!; j += 2)
         pairs.push([edges[j]!, edges[j + 1]!])
       shape.edges = pairs
+    }
+    if (f & HAS_VISIBILITY) {
+      const looks: NodeLook[] = []
+      for (let j = from >> 1; j < to >> 1; j++) looks.push(LOOKS[encoded.visibility[j]!]!)
+      shape.visibility = looks
     }
     list.push(shape)
   }

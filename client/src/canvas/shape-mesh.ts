@@ -6,7 +6,7 @@ import earcut from 'earcut'
 import { parseHexColor } from './color'
 import { shapeOutline } from './geometry'
 import { GrowableF32, GrowableU8 } from './growable'
-import type { RenderShape } from './types'
+import { OCCLUDED_NODE_ALPHA, type RenderShape } from './types'
 
 export const STYLE = {
   fillAlpha: 0.22,
@@ -121,11 +121,13 @@ export function buildShapeMesh(shapes: readonly RenderShape[]): ShapeMesh {
         segCol.pushColor(r, g, b, 255, count * QUAD_VERTICES)
       }
     }
+    const look = shape.visibility
     if (shape.type === 'skeleton' && shape.edges) {
       const p = shape.points
       let count = 0
       for (const [i, j] of shape.edges) {
         if (p[j * 2 + 1] === undefined || p[i * 2 + 1] === undefined) continue
+        if (look?.[i] === 'hidden' || look?.[j] === 'hidden') continue
         pushSegment(segs, p[i * 2]!, p[i * 2 + 1]!, p[j * 2]!, p[j * 2 + 1]!, width)
         count++
       }
@@ -135,8 +137,12 @@ export function buildShapeMesh(shapes: readonly RenderShape[]): ShapeMesh {
       const p = shape.points
       const n = p.length >> 1
       const radius = shape.selected ? STYLE.selectedDotRadius : STYLE.dotRadius
-      for (let i = 0; i < n; i++) pushDot(dots, p[i * 2]!, p[i * 2 + 1]!, radius)
-      dotCol.pushColor(r, g, b, 255, n * QUAD_VERTICES)
+      for (let i = 0; i < n; i++) {
+        const node = look?.[i]
+        if (node === 'hidden') continue
+        pushDot(dots, p[i * 2]!, p[i * 2 + 1]!, radius)
+        dotCol.pushColor(r, g, b, node === 'occluded' ? OCCLUDED_NODE_ALPHA : 255, QUAD_VERTICES)
+      }
     }
   }
 

@@ -26,7 +26,17 @@ export interface RenderShape {
   mask?: RleMask
   /** Skeleton edges as pairs of point indices. */
   edges?: [number, number][]
+  /**
+   * Skeletons: per node, `visible` (default), `occluded` (drawn faint) or `hidden` (not in the
+   * image: neither it nor its bones are drawn).
+   */
+  visibility?: readonly NodeLook[]
 }
+
+export type NodeLook = 'visible' | 'occluded' | 'hidden'
+
+/** Alpha of an occluded skeleton node's dot (a visible one is opaque). */
+export const OCCLUDED_NODE_ALPHA = 110
 
 export type HandleKind = 'corner' | 'edge' | 'vertex' | 'rotate'
 

@@ -65,6 +65,7 @@ export function drawsTheSame(preview: RenderShape, fresh: RenderShape): boolean 
         !!fresh.mask &&
         sameNumbers(preview.mask.size, fresh.mask.size) &&
         sameNumbers(preview.mask.counts, fresh.mask.counts))) &&
-    sameNumbers((preview.edges ?? []).flat(), (fresh.edges ?? []).flat())
+    sameNumbers((preview.edges ?? []).flat(), (fresh.edges ?? []).flat()) &&
+    (preview.visibility ?? []).join() === (fresh.visibility ?? []).join()
   )
 }

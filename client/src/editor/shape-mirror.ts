@@ -36,7 +36,10 @@ export function toRenderShape(shape: ShapeRecord, look: LabelLook, view: MirrorV
     hidden: view.hidden.has(shape.id) || view.ghostId === shape.id,
   }
   if (shape.mask) out.mask = shape.mask
-  if (shape.type === 'skeleton' && look.edges) out.edges = look.edges
+  if (shape.type === 'skeleton') {
+    if (look.edges) out.edges = look.edges
+    if (shape.visibility?.some((v) => v !== 'visible')) out.visibility = shape.visibility
+  }
   return out
 }
 

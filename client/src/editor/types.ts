@@ -1,7 +1,7 @@
 // Plain event and port types shared by the editor controller and its tools. Nothing here knows
 // about the DOM, so tools can be driven by synthetic events in tests.
 
-import type { DrawingPreview, OverlayState, RenderShape, RleMask } from '../canvas'
+import type { DrawingPreview, NodeLook, OverlayState, RenderShape, RleMask } from '../canvas'
 
 /** A pointer event as tools see it: image pixels plus screen (CSS px) for tolerances. */
 export interface ToolPointer {
@@ -46,6 +46,7 @@ export interface EditorPreview extends DrawingPreview {
   mask?: RleMask
   /** Skeletons: bones between the nodes placed so far (the overlay draws the preview as a shape). */
   edges?: [number, number][]
+  visibility?: readonly NodeLook[]
 }
 
 /** The canvas as the controller drives it. */

@@ -70,6 +70,11 @@ export function randomScene(rand: () => number, count: number): RenderShape[] {
         Math.floor(rand() * (n + 1)),
       ])
     }
+    if (type === 'skeleton' && rand() < 0.5) {
+      shape.visibility = Array.from({ length: points.length >> 1 }, () =>
+        pick(['visible', 'occluded', 'hidden'] as const),
+      )
+    }
     shapes.push(shape)
   }
   return shapes

@@ -102,14 +102,14 @@ export class Placing extends StateNode {
     // The bones between nodes placed so far (hidden ones left out), and the next node at the
     // pointer, joined to the placed nodes it has bones with.
     const points = this.hover ? [...this.points, ...this.hover] : [...this.points]
-    const shown = (i: number) => i === placed || this.visibility[i] !== 'hidden'
     const edges = (label?.skeleton?.edges ?? []).filter(
-      ([a, b]) => a < points.length / 2 && b < points.length / 2 && shown(a) && shown(b),
+      ([a, b]) => a < points.length / 2 && b < points.length / 2,
     )
     this.editor.setPreview({
       type: 'skeleton',
       points,
       edges,
+      visibility: this.hover ? [...this.visibility, 'visible'] : this.visibility,
       color: label?.color ?? '#3380ff',
     })
   }
