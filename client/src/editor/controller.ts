@@ -24,7 +24,7 @@ import { EditorOverlay, HANDLE_TOLERANCE } from './editor-overlay'
 import { KeyBindings } from './key-bindings'
 import { dispatchKey } from './key-dispatch'
 import type { KeyLike } from './keymap'
-import { ShapeMirror } from './shape-mirror'
+import { ShapeMirror, labelLook } from './shape-mirror'
 import { createShape, labelForType, writeShowingErrors, type ShapeDraft } from './shape-writes'
 import { createTool, DRAWING_TOOLS, type ToolId } from './tools'
 import type { Tool } from './tools/state-node'
@@ -97,10 +97,7 @@ export class EditorController extends ChangeSource {
       this.stops.push(this.keys.followOtherTabs(window))
     this.mirror = new ShapeMirror(
       this.job,
-      (labelId) => {
-        const label = this.project.getLabel(labelId)
-        return { color: label?.color ?? '#888888', edges: label?.skeleton?.edges }
-      },
+      (labelId) => labelLook(this.project, labelId),
       () => ({
         selectedId: this.selectedId,
         hidden: this.view.hidden,

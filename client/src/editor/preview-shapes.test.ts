@@ -5,7 +5,7 @@ import { EditorController } from './controller'
 import { drawsTheSame, previewRenderShapes } from './preview-shapes'
 
 const colors: Record<string, string> = { car: '#4f7cff', road: '#48c78e' }
-const colorOf = (id: string) => colors[id] ?? '#888888'
+const lookOf = (id: string) => ({ color: colors[id] ?? '#888888' })
 
 function previewOf(
   shapes: Array<{ id: string; labelId: string; type: string; points: number[] }>,
@@ -14,6 +14,16 @@ function previewOf(
 }
 
 describe('shape preview', () => {
+  it("draws a skeleton's bones from its label, as the mirror does", () => {
+    const edges: [number, number][] = [[0, 1]]
+    const [shape] = previewRenderShapes(
+      previewOf([{ id: 's', labelId: 'walker', type: 'skeleton', points: [0, 0, 5, 5] }]),
+      () => ({ color: '#f0b450', edges }),
+      new Set(),
+    )
+    expect(shape?.edges).toEqual([[0, 1]])
+  })
+
   it('draws preview shapes as the mirror would, hidden ones hidden, unknown types left out', () => {
     const shapes = previewRenderShapes(
       previewOf([
@@ -21,7 +31,7 @@ describe('shape preview', () => {
         { id: 'b', labelId: 'road', type: 'polygon', points: [0, 0, 5, 0, 5, 5] },
         { id: 'c', labelId: 'car', type: 'hologram', points: [1, 2] },
       ]),
-      colorOf,
+      lookOf,
       new Set(['b']),
     )
     expect(shapes).toEqual([
@@ -76,7 +86,7 @@ describe('shape preview', () => {
         { id: moved.id, labelId: 'car', type: 'rectangle', points: [25, 25, 30, 30] },
         { id: 'gone', labelId: 'car', type: 'rectangle', points: [1, 1, 2, 2] },
       ]),
-      colorOf,
+      lookOf,
       new Set(),
     )
     const added = job.addShape({
@@ -122,7 +132,7 @@ describe('shape preview', () => {
     })
     const shown = previewRenderShapes(
       previewOf([{ id: a.id, labelId: 'car', type: 'rectangle', points: [0, 0, 1, 1] }]),
-      colorOf,
+      lookOf,
       new Set(),
     )
     const editor = new EditorController({

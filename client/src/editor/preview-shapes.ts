@@ -5,6 +5,7 @@
 
 import type { RenderShape, ShapeType } from '../canvas'
 import type { PreviewShape } from '../sync/shape-snapshot'
+import type { LabelLook } from './shape-mirror'
 
 const SHAPE_TYPES: ReadonlySet<string> = new Set<ShapeType>([
   'rectangle',
@@ -19,22 +20,25 @@ const SHAPE_TYPES: ReadonlySet<string> = new Set<ShapeType>([
 /** Render shapes of a preview, bottom to top; shapes of an unknown type are left out. */
 export function previewRenderShapes(
   shapes: readonly PreviewShape[],
-  colorOf: (labelId: string) => string,
+  lookOf: (labelId: string) => LabelLook,
   hidden: ReadonlySet<string>,
 ): RenderShape[] {
   const out: RenderShape[] = []
   for (const shape of shapes) {
     if (!SHAPE_TYPES.has(shape.type)) continue
+    const look = lookOf(shape.labelId)
     const render: RenderShape = {
       id: shape.id,
       type: shape.type as ShapeType,
       points: shape.points,
       rotation: shape.rotation,
-      color: colorOf(shape.labelId),
+      color: look.color,
       selected: false,
       hidden: hidden.has(shape.id),
     }
     if (shape.mask) render.mask = shape.mask
+    // Bones come from the label; node visibility is not in the preview (until the document is).
+    if (shape.type === 'skeleton' && look.edges) render.edges = look.edges
     out.push(render)
   }
   return out

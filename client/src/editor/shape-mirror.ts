@@ -2,7 +2,7 @@
 // source of truth: this only keeps the last read records so that a change to one shape
 // rebuilds one render object (the renderer compares objects by identity).
 
-import type { JobDocument, ShapeRecord } from '@loupe/model'
+import type { JobDocument, ProjectDocument, ShapeRecord } from '@loupe/model'
 import type { RenderShape } from '../canvas'
 import { drawsTheSame } from './preview-shapes'
 import type { ShapeSink } from './types'
@@ -23,6 +23,12 @@ function byZ(a: ShapeRecord, b: ShapeRecord) {
 export interface LabelLook {
   color: string
   edges?: [number, number][]
+}
+
+/** How `labelId`'s shapes draw, from the project document. */
+export function labelLook(project: ProjectDocument, labelId: string): LabelLook {
+  const label = project.getLabel(labelId)
+  return { color: label?.color ?? '#888888', edges: label?.skeleton?.edges }
 }
 
 export function toRenderShape(shape: ShapeRecord, look: LabelLook, view: MirrorView): RenderShape {

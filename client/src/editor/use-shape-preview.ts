@@ -5,6 +5,7 @@ import { browserStorage } from '../browser-storage'
 import type { CanvasPreview } from './CanvasView'
 import { markOpening, OPENING_MARKS } from './opening-marks'
 import { previewRenderShapes } from './preview-shapes'
+import { labelLook } from './shape-mirror'
 import { ViewState } from './view-state'
 
 /** `localStorage['loupe.debug.shapePreview'] = 'off'` opens jobs without it (to compare). */
@@ -49,8 +50,11 @@ export function useShapePreview(
       }
       if (cancelled) return release()
       const hidden = new ViewState(`loupe.view.${jobId}`, storage).hidden
-      const colorOf = (labelId: string) => project.getLabel(labelId)?.color ?? '#888888'
-      const shapes = previewRenderShapes(result.shapes, colorOf, hidden)
+      const shapes = previewRenderShapes(
+        result.shapes,
+        (labelId) => labelLook(project, labelId),
+        hidden,
+      )
       setPreview({ imageId, shapes, onPainted: release })
     })
     return () => {

@@ -98,9 +98,8 @@ export class Placing extends StateNode {
 
   private show(): void {
     const label = this.editor.project.getLabel(this.labelId)
-    const placed = this.visibility.length
-    // The bones between nodes placed so far (hidden ones left out), and the next node at the
-    // pointer, joined to the placed nodes it has bones with.
+    // The nodes placed so far with their bones (the canvas leaves out hidden nodes and theirs),
+    // and the next node at the pointer, joined to the placed nodes it has bones with.
     const points = this.hover ? [...this.points, ...this.hover] : [...this.points]
     const edges = (label?.skeleton?.edges ?? []).filter(
       ([a, b]) => a < points.length / 2 && b < points.length / 2,
