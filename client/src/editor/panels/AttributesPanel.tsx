@@ -34,7 +34,12 @@ export function AttributesPanel({ controller }: { controller: EditorController }
             <p className="ed-muted">{label.name} has no attributes.</p>
           )}
           {shape.type === 'skeleton' && label.skeleton && (
-            <div className="ed-fields" role="group" aria-label="Nodes" data-testid="skeleton-nodes">
+            <div
+              className="ed-fields ed-nodes"
+              role="group"
+              aria-label="Nodes"
+              data-testid="skeleton-nodes"
+            >
               {label.skeleton.nodes.map((node, i) => (
                 <div className="ed-field" key={node}>
                   <label htmlFor={`node-${i}`}>{node}</label>
