@@ -1,18 +1,24 @@
 // Large PNGs for SAM in real Chromium: the SAM worker's decodeForEncoder (and the thumbnail
 // worker's decodeForThumbnail), run in a module worker of a small page (bench/imaging/page) on a
 // Blob of an 8000 × 6000 PNG, stream the file through @loupe/imaging's decoder (never decoding
-// it whole) and give exactly the pixels the same decoder gives in Node, which the unit tests hold
-// against a full decode + plain box resize. A cut-off file is an error naming where it ends.
+// it whole, inflating with the browser's DecompressionStream) and give exactly the pixels the
+// same decoder gives in Node (fflate), which the unit tests hold against a full decode + plain
+// box resize. A cut-off file is an error naming where it ends. And the decoder's own test cases
+// (every colour type, every kind of damage) run here with both inflaters: the unit tests cannot
+// run the native one, Node's DecompressionStream not being the browsers'.
 
 import { readFileSync } from 'node:fs'
 import type { Server } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { decodePngDownscaled } from '@loupe/imaging'
+import { PngDownscaleDecoder, decodePngDownscaled } from '@loupe/imaging'
+import { damagedCases } from '../packages/imaging/src/png-testing/damaged-cases'
+import { pixelCases, type DecodeOutcome } from '../packages/imaging/src/png-testing/decode-cases'
 import { encodePng, type PngSpec } from '../packages/imaging/src/png-testing/encode-png'
 import { seededRandom } from '../packages/imaging/src/png-testing/reference'
 import {
   buildDecodePage,
+  decodeAllInPage,
   decodeInPage,
   openDecodePage,
   serveDecodePage,
@@ -59,6 +65,7 @@ describe('large PNGs decoded for SAM in Chromium', () => {
   const large = benchPng(8000, 6000)
   const largeBytes = readFileSync(large)
   const interlaced = interlacedPng()
+  const cases = [...pixelCases(), ...damagedCases()]
 
   beforeAll(async () => {
     const dir = await buildDecodePage()
@@ -66,6 +73,7 @@ describe('large PNGs decoded for SAM in Chromium', () => {
       'large.png': large,
       'cut.png': largeBytes.subarray(0, largeBytes.length >> 1),
       'interlaced.png': interlaced,
+      ...Object.fromEntries(cases.map((c, i) => [`case-${i}.png`, c.png])),
     })
     server = served.server
     browser = await launchChromium()
@@ -80,6 +88,10 @@ describe('large PNGs decoded for SAM in Chromium', () => {
     const result = decoded(await decodeInPage(page, { url: '/images/large.png', path: 'encoder' }))
     expect(result.via).toBe('png-stream')
     expect(result.original).toEqual({ width: 8000, height: 6000 })
+    const png = decoded(
+      await decodeInPage(page, { url: '/images/large.png', path: 'png', inflater: 'auto' }),
+    )
+    expect(png.inflater).toBe('native')
     expect([result.width, result.height]).toEqual([1024, 768])
     const node = await decodePngDownscaled(largeBytes, { width: 1024, height: 768 })
     expect(maxDiff(result.data, node.data)).toBe(0)
@@ -117,4 +129,33 @@ describe('large PNGs decoded for SAM in Chromium', () => {
     expect(result.name).toBe('PngDecodeError')
     expect(result.message).toMatch(/ends inside the IDAT chunk at byte \d+.*row \d+ of 6000/)
   })
+
+  it.each(['native', 'fflate'] as const)(
+    "the decoder's test cases in a worker, inflating with %s: same pixels as Node, same errors",
+    async (inflater) => {
+      for (const pieceSize of [undefined, 7]) {
+        const results = await decodeAllInPage(
+          page,
+          cases.map((c, i) => ({
+            url: `/images/case-${i}.png`,
+            path: 'png' as const,
+            target: c.target,
+            inflater,
+            pieceSize,
+          })),
+        )
+        results.forEach((result, i) => {
+          const c = cases[i]!
+          const outcome: DecodeOutcome = result.ok ? { ...result, ok: true } : result
+          c.check(outcome)
+          if (!result.ok) return
+          expect(result.inflater).toBe(inflater)
+          // Byte for byte what the same decoder gives in Node.
+          const node = new PngDownscaleDecoder(c.target)
+          node.push(c.png)
+          expect(maxDiff(result.data, node.finish().data), c.name).toBe(0)
+        })
+      }
+    },
+  )
 })

@@ -8,7 +8,7 @@ import { extname, join, normalize } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { build } from 'vite'
-import type { DecodeFailure, DecodeRequest, DecodeSuccess } from './page/protocol'
+import type { DecodeFailure, DecodeRequest, DecodeSuccess, PageResult } from './page/protocol'
 
 const pageRoot = fileURLToPath(new URL('./page', import.meta.url))
 const TYPES: Record<string, string> = {
@@ -17,13 +17,20 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
 }
 
-/** Builds the page into a temp folder; returns the folder. */
-export async function buildDecodePage(): Promise<string> {
+/**
+ * Builds the page into a temp folder; returns the folder. `checkout`: build the page of another
+ * copy of the repository instead (e.g. the commit before a change, for a before/after bench),
+ * with its own @loupe/imaging.
+ */
+export async function buildDecodePage(checkout?: string): Promise<string> {
   const outDir = mkdtempSync(join(tmpdir(), 'loupe-png-page-'))
   await build({
-    root: pageRoot,
+    root: checkout ? join(checkout, 'bench/imaging/page') : pageRoot,
     configFile: false,
     logLevel: 'warn',
+    resolve: checkout
+      ? { alias: { '@loupe/imaging': join(checkout, 'packages/imaging/src/index.ts') } }
+      : {},
     build: { outDir, emptyOutDir: true, minify: true, target: 'es2022' },
     worker: { format: 'es' },
   })
@@ -78,12 +85,24 @@ export async function openDecodePage(browser: Browser, url: string): Promise<Pag
 
 export type PageDecodeResult = (Omit<DecodeSuccess, 'data'> & { data: Uint8Array }) | DecodeFailure
 
-/** One decode in a fresh worker of the page. */
-export async function decodeInPage(page: Page, request: DecodeRequest): Promise<PageDecodeResult> {
-  const result = await page.evaluate((r) => window.loupePng.decode(r), request)
+const withData = (result: PageResult): PageDecodeResult => {
   if (!result.ok) return result
   const { base64, ...rest } = result
   return { ...rest, data: new Uint8Array(Buffer.from(base64, 'base64')) }
+}
+
+/** One decode in a fresh worker of the page. */
+export async function decodeInPage(page: Page, request: DecodeRequest): Promise<PageDecodeResult> {
+  return withData(await page.evaluate((r) => window.loupePng.decode(r), request))
+}
+
+/** Decodes one after another in one worker of the page (many small files). */
+export async function decodeAllInPage(
+  page: Page,
+  requests: DecodeRequest[],
+): Promise<PageDecodeResult[]> {
+  const results = await page.evaluate((r) => window.loupePng.decodeAll(r), requests)
+  return results.map(withData)
 }
 
 /** Processes descended from this one (the browser and its children), by pid. */

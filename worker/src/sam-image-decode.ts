@@ -8,8 +8,9 @@
 // then scales); a JPEG through WebCodecs' `ImageDecoder` with `desiredWidth/Height` is decoded by
 // libjpeg at 1/8 scale (2000 × 1500) in ~60 MB. So JPEGs go through `ImageDecoder` where there is
 // one. PNG has no reduced decode in browsers: a PNG larger than the target is streamed from the
-// blob through @loupe/imaging's decoder, which inflates and unfilters it a scanline at a time and
-// area-averages into the target (memory: the target plus a scanline, whatever the image's size);
+// blob through @loupe/imaging's decoder, which inflates it (the browser's DecompressionStream) and
+// unfilters it a scanline at a time and area-averages into the target (memory: the target plus a
+// scanline, whatever the image's size);
 // it reads samples as sRGB (gAMA/iCCP are not applied, where createImageBitmap would). Other
 // formats, and PNGs no larger than the target, go through `createImageBitmap` with resize options.
 

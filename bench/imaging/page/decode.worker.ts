@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 // Decodes an image the ways the SAM and thumbnail workers do (their own code, imported as is).
+import { decodePngDownscaled, PngDecodeError } from '@loupe/imaging'
 import { modelInputSize } from '@loupe/sam'
 import { bitmapPixels, decodeForEncoder } from '../../../worker/src/sam-image-decode'
 import { decodeForThumbnail } from '../../../worker/src/thumbnail-decode'
@@ -11,7 +12,14 @@ const scope = self as unknown as {
   postMessage(message: DecodeResult, transfer?: Transferable[]): void
 }
 
-async function decode({ url, path, maxSize }: DecodeRequest): Promise<DecodeResult> {
+/** The blob's bytes in pieces of `size` (the last may be shorter). */
+async function* inPieces(blob: Blob, size: number): AsyncGenerator<Uint8Array> {
+  const bytes = new Uint8Array(await blob.arrayBuffer())
+  for (let at = 0; at < bytes.length; at += size) yield bytes.slice(at, at + size)
+}
+
+async function decode(request: DecodeRequest): Promise<DecodeResult> {
+  const { url, path, maxSize } = request
   const blob = await (await fetch(url)).blob()
   const start = performance.now()
   if (path === 'none') {
@@ -23,6 +31,14 @@ async function decode({ url, path, maxSize }: DecodeRequest): Promise<DecodeResu
     const { pixels, original, via } = decoded
     const data = new Uint8ClampedArray(pixels.data)
     return { ok: true, via, ...pixels, data, original, ms: performance.now() - start }
+  }
+  if (path === 'png') {
+    const source = request.pieceSize ? inPieces(blob, request.pieceSize) : blob.stream()
+    const png = await decodePngDownscaled(source, request.target ?? modelInputSize, {
+      inflater: request.inflater ?? 'auto',
+    })
+    const { width, height, data, inflater } = png
+    return { ok: true, via: 'png', inflater, width, height, data, ms: performance.now() - start }
   }
   if (path === 'thumbnail') {
     const thumb = await decodeForThumbnail(blob, maxSize ?? 256)
@@ -62,6 +78,7 @@ scope.onmessage = (event: MessageEvent<DecodeRequest>) => {
         ok: false,
         name: error instanceof Error ? error.name : 'Error',
         message: error instanceof Error ? error.message : String(error),
+        ...(error instanceof PngDecodeError && { code: error.code, place: { ...error.place } }),
       } satisfies DecodeResult),
   )
 }

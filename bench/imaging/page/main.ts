@@ -6,7 +6,10 @@ import type { DecodeRequest, DecodeResult, PageResult } from './protocol'
 declare global {
   interface Window {
     loupePng: {
+      /** One decode in a fresh worker. */
       decode(request: DecodeRequest): Promise<PageResult>
+      /** Decodes one after another in one worker (many small files). */
+      decodeAll(requests: DecodeRequest[]): Promise<PageResult[]>
     }
   }
 }
@@ -19,18 +22,38 @@ function toBase64(bytes: Uint8ClampedArray): string {
   return btoa(text)
 }
 
+const startWorker = () =>
+  new Worker(new URL('./decode.worker.ts', import.meta.url), { type: 'module' })
+
+function decodeIn(worker: Worker, request: DecodeRequest): Promise<PageResult> {
+  return new Promise((resolve) => {
+    worker.onmessage = (event: MessageEvent<DecodeResult>) => {
+      const result = event.data
+      if (!result.ok) return resolve(result)
+      const { data, ...rest } = result
+      resolve({ ...rest, base64: toBase64(data) })
+    }
+    worker.postMessage(request)
+  })
+}
+
 window.loupePng = {
-  decode(request) {
-    const worker = new Worker(new URL('./decode.worker.ts', import.meta.url), { type: 'module' })
-    return new Promise((resolve) => {
-      worker.onmessage = (event: MessageEvent<DecodeResult>) => {
-        worker.terminate()
-        const result = event.data
-        if (!result.ok) return resolve(result)
-        const { data, ...rest } = result
-        resolve({ ...rest, base64: toBase64(data) })
-      }
-      worker.postMessage(request)
-    })
+  async decode(request) {
+    const worker = startWorker()
+    try {
+      return await decodeIn(worker, request)
+    } finally {
+      worker.terminate()
+    }
+  },
+  async decodeAll(requests) {
+    const worker = startWorker()
+    try {
+      const results: PageResult[] = []
+      for (const request of requests) results.push(await decodeIn(worker, request))
+      return results
+    } finally {
+      worker.terminate()
+    }
   },
 }

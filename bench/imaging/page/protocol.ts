@@ -4,11 +4,18 @@ export interface DecodeRequest {
   /**
    * `encoder` the SAM worker's decodeForEncoder (PNGs streamed); `bitmap` what it did before:
    * createImageBitmap with resize options, drawn to a canvas; `thumbnail` decodeForThumbnail;
-   * `none` only fetches the blob (what every path costs before decoding).
+   * `png` decodePngDownscaled on the blob's stream, to `target` with `inflater`; `none` only
+   * fetches the blob (what every path costs before decoding).
    */
-  path: 'encoder' | 'bitmap' | 'thumbnail' | 'none'
+  path: 'encoder' | 'bitmap' | 'thumbnail' | 'png' | 'none'
   /** Longest side of a thumbnail. */
   maxSize?: number
+  /** `png`: the output size. */
+  target?: { width: number; height: number }
+  /** `png`: which inflater (default `auto`). */
+  inflater?: 'auto' | 'native' | 'fflate'
+  /** `png`: hand the decoder the file in pieces of this many bytes (default: as the blob streams). */
+  pieceSize?: number
 }
 
 export interface DecodeSuccess {
@@ -17,6 +24,8 @@ export interface DecodeSuccess {
   width: number
   height: number
   original?: { width: number; height: number }
+  /** `png`: the inflater that decoded. */
+  inflater?: string
   /** Time of the decode alone, the blob already fetched. */
   ms: number
   data: Uint8ClampedArray
@@ -26,6 +35,9 @@ export interface DecodeFailure {
   ok: false
   name: string
   message: string
+  /** A PngDecodeError's code and place. */
+  code?: string
+  place?: Record<string, string | number>
 }
 
 export type DecodeResult = DecodeSuccess | DecodeFailure

@@ -8,8 +8,10 @@
 // Exact arithmetic: source pixel x spans [x·tw, (x+1)·tw) and output pixel X spans
 // [X·sw, (X+1)·sw) on one integer axis (tw, sw the output and source widths), so overlaps are
 // integers, every output pixel's weights sum to sw·sh, and sums stay exact in float64 for 8-bit
-// images of any allowed size.
+// images of any allowed size. Rows of 8-bit samples, whose sums are then exact integers, are
+// summed by output column (area-columns.ts), in fewer steps to the same numbers.
 
+import { addRgbaRow, addRgbRow, columnsOf, type Columns } from './area-columns'
 import type { PixelRow } from './png-pixels'
 
 export interface Size {
@@ -18,7 +20,7 @@ export interface Size {
 }
 
 /** The horizontal footprints: source column `src[k]` covers `weight[k]` of output column `dst[k]`. */
-interface Spans {
+export interface Spans {
   src: Int32Array
   dst: Int32Array
   weight: Float64Array
@@ -147,6 +149,8 @@ export interface AreaResizeOptions {
 export class AreaResizer {
   readonly output: Uint8ClampedArray<ArrayBuffer>
   private readonly spans: Spans
+  /** For 8-bit rows whose sums stay exact integers: the footprints by output column. */
+  private readonly columns: Columns | null
   private readonly line: Float64Array
   /** Output rows being summed, by output row modulo their count. */
   private readonly open: Float64Array[]
@@ -158,6 +162,13 @@ export class AreaResizer {
     const { source, target } = options
     this.output = new Uint8ClampedArray(target.width * target.height * 4)
     this.spans = overlaps(source.width, target.width)
+    // An output pixel's sums reach source area × max (× max again when alpha-weighted); below
+    // 2^53 every partial sum is an exact integer, so the order of adding does not matter.
+    const largest = source.width * source.height * options.max * (options.alpha ? options.max : 1)
+    this.columns =
+      options.max === 255 && largest < 2 ** 53
+        ? columnsOf(this.spans, target.width, target.width)
+        : null
     this.line = new Float64Array(target.width * 4)
     const openRows = Math.ceil(target.height / source.height) + 1
     this.open = Array.from({ length: openRows }, () => new Float64Array(target.width * 4))
@@ -173,16 +184,29 @@ export class AreaResizer {
     const { source, target, alpha, max } = this.options
     if (y !== this.nextRow) throw new Error(`AreaResizer: row ${y} given, expected ${this.nextRow}`)
     this.nextRow++
-    const { line, open, rows, weights } = this
-    line.fill(0)
-    addRow(this.spans, row, line)
+    const { line, open, rows, weights, columns } = this
+    if (columns && row.channels === 3) addRgbRow(columns, row.samples as Uint8Array, line)
+    else if (columns) addRgbaRow(columns, row.samples as Uint8Array, line)
+    else {
+      line.fill(0)
+      addRow(this.spans, row, line)
+    }
     rowOverlaps(y, source.height, target.height, rows, weights)
     const n = line.length
     for (let r = 0; r < rows.length; r++) {
       const Y = rows[r]!
       const w = weights[r]!
       const sums = open[Y % open.length]!
-      for (let i = 0; i < n; i++) sums[i]! += w * line[i]!
+      if (alpha) {
+        for (let i = 0; i < n; i++) sums[i]! += w * line[i]!
+      } else {
+        // Opaque: the fourth sum of each pixel is not used.
+        for (let i = 0; i < n; i += 4) {
+          sums[i]! += w * line[i]!
+          sums[i + 1]! += w * line[i + 1]!
+          sums[i + 2]! += w * line[i + 2]!
+        }
+      }
       // Output row Y is complete once the source has been read to its bottom edge.
       if ((Y + 1) * source.height <= (y + 1) * target.height) {
         const total = source.width * source.height

@@ -3,7 +3,15 @@ export type { AreaResizeOptions, Size } from './area-downscale'
 export { PngDecodeError, PngErrorCode } from './png-error'
 export type { PngErrorPlace } from './png-error'
 export { decodePngDownscaled, PngDownscaleDecoder } from './png-downscale'
-export type { ByteStreamReader, DownscaledPng, PngSource, PngTarget } from './png-downscale'
+export type {
+  ByteStreamReader,
+  DecodePngOptions,
+  DownscaledPng,
+  PngInflater,
+  PngSource,
+  PngTarget,
+} from './png-downscale'
+export { nativeInflateSupported } from './png-zlib-native'
 export { parsePngHeader, pngPasses, PNG_MAX_SIDE } from './png-header'
 export type { PngHeader, PngPass } from './png-header'
 export { probeImage, sniffImageFormat } from './probe'

@@ -1,9 +1,13 @@
 // PNG → RGBA at a smaller size, reading the file once as a stream and never holding the image at
-// its own size: chunks are parsed as bytes arrive, IDAT is inflated piece by piece (fflate's
-// streaming Unzlib), scanlines are unfiltered against the one above, turned into RGB(A) and
-// area-averaged into the output. Memory: the output, two scanlines, fflate's 32 KB window and
-// what one piece of IDAT inflates to. A 16,000 × 12,000 PNG shrunk to 1024 × 768 needs a few MB
-// where a full decode needs 768 MB.
+// its own size: chunks are parsed as bytes arrive, IDAT is inflated piece by piece, scanlines are
+// unfiltered against the one above, turned into RGB(A) and area-averaged into the output. Memory:
+// the output, two scanlines, the inflater's 32 KB window and what one piece of IDAT inflates to.
+// A 16,000 × 12,000 PNG shrunk to 1024 × 768 needs a few MB where a full decode needs 768 MB.
+//
+// The inflater: in browsers, the platform's DecompressionStream (native zlib, a few times faster
+// than JavaScript); elsewhere (Node, whose DecompressionStream does not behave as the Streams spec
+// has it: png-zlib-native.ts) and in the synchronous PngDownscaleDecoder, fflate's streaming
+// Unzlib. Both give the same pixels and the same errors.
 //
 // Adam7-interlaced files are decoded too: their passes visit the rows several times, so the
 // output's sums are kept whole (32 bytes per output pixel, 25 MB at 1024 × 768) instead of a few
@@ -18,114 +22,33 @@
 // chunks. Chunk CRCs are not checked; the zlib stream's Adler-32 is, so damaged image data
 // cannot pass as pixels. A file that ends after its image data but before IEND is accepted.
 
-import { Unzlib } from 'fflate'
-import { AreaResizer, ScatteredAreaResizer, type Size } from './area-downscale'
-import { PngChunkReader, type ChunkHandler, type PngChunk } from './png-chunks'
 import { PngDecodeError, PngErrorCode, type PngErrorPlace } from './png-error'
-import { PNG_MAX_SIDE, parsePngHeader, type PngHeader } from './png-header'
-import { pixelFormat, type PixelFormat, type PngColourChunks } from './png-pixels'
-import { ScanlineReader } from './png-scanlines'
+import { PngStreamDecoder, type DownscaledPng, type PngTarget } from './png-stream-decoder'
+import { FflateZlibInflater } from './png-zlib-fflate'
+import { NativeZlibInflater, nativeInflateSupported } from './png-zlib-native'
 
-/** The output size, or how to choose it from the image's size once the header is read. */
-export type PngTarget = Size | ((image: Size) => Size)
+export type { DownscaledPng, PngTarget } from './png-stream-decoder'
 
-export interface DownscaledPng {
-  /** The output's size. */
-  width: number
-  height: number
-  /** RGBA, straight alpha, row-major (ImageData's layout). */
-  data: Uint8ClampedArray<ArrayBuffer>
-  /** The file's header: its size, colour type, bit depth, interlacing. */
-  header: PngHeader
-}
-
-/**
- * IDAT is handed to the inflater at most this many bytes at a time: what one push inflates to is
- * held at once, and deflate can expand 1,032-fold (a flat colour), so 8 KB bounds it to ~8 MB.
- */
-const INFLATE_PIECE = 8 * 1024
-
-/** Adler-32 over the inflated bytes, kept as they stream past. */
-class Adler32 {
-  private a = 1
-  private b = 0
-  update(bytes: Uint8Array): void {
-    let { a, b } = this
-    for (let i = 0; i < bytes.length;) {
-      // 5552 bytes is the most that can be summed before b can overflow 2^32 (zlib's NMAX).
-      const end = Math.min(bytes.length, i + 5552)
-      for (; i < end; i++) {
-        a += bytes[i]!
-        b += a
-      }
-      a %= 65521
-      b %= 65521
-    }
-    this.a = a
-    this.b = b
-  }
-  get value(): number {
-    return ((this.b << 16) | this.a) >>> 0
-  }
-}
-
-/** The state of one image's data: inflater, scanlines, pixels, resizer. */
-interface PixelPipeline {
-  inflater: Unzlib
-  scanlines: ScanlineReader
-  adler: Adler32
-  /** The last 4 bytes of IDAT data seen (the zlib stream's Adler-32, once it is all there). */
-  tail: Uint8Array
-  tailLength: number
-  resizer: AreaResizer | ScatteredAreaResizer
-  format: PixelFormat
-  target: Size
-  ended: boolean
-}
-
-const validSize = (size: Size) =>
-  Number.isInteger(size.width) &&
-  Number.isInteger(size.height) &&
-  size.width >= 1 &&
-  size.height >= 1 &&
-  size.width <= PNG_MAX_SIDE &&
-  size.height <= PNG_MAX_SIDE
+const EMPTY = new Uint8Array(0)
 
 /**
  * Decodes a PNG pushed to it in pieces into RGBA at a target size (area-averaged; best used to
- * shrink, where it is exact; a larger target repeats pixels). `push` the file's bytes in order,
- * then `finish`. Throws PngDecodeError for damaged files, from `push` as soon as the damage is
- * read, or from `finish` when the file ends early.
+ * shrink, where it is exact; a larger target repeats pixels), inflating with fflate as the bytes
+ * arrive. `push` the file's bytes in order, then `finish`. Throws PngDecodeError for damaged
+ * files, from `push` as soon as the damage is read, or from `finish` when the file ends early.
  */
-export class PngDownscaleDecoder implements ChunkHandler {
-  private readonly reader = new PngChunkReader(this)
-  private header: PngHeader | null = null
-  private readonly colours: PngColourChunks = {}
-  private image: PixelPipeline | null = null
-  private ended = false
-  private chunkCount = 0
-  private failure: unknown = null
-
-  constructor(private readonly target: PngTarget) {}
-
-  /** The header, once read. */
-  get pngHeader(): PngHeader | null {
-    return this.header
-  }
+export class PngDownscaleDecoder extends PngStreamDecoder {
+  private zlib: FflateZlibInflater | null = null
 
   /** Reads the next bytes of the file. True once IEND has been read (the rest is not needed). */
   push(bytes: Uint8Array): boolean {
     if (this.failure) throw this.failure
     if (this.ended) return true
     try {
-      this.reader.push(bytes)
+      this.readChunks(bytes)
     } catch (error) {
-      const chunk = this.reader.current
-      this.failure =
-        error instanceof PngDecodeError && chunk
-          ? error.at({ chunk: chunk.type, offset: chunk.offset })
-          : error
-      throw this.failure
+      this.failure = error
+      throw error
     }
     return this.ended
   }
@@ -134,214 +57,163 @@ export class PngDownscaleDecoder implements ChunkHandler {
   finish(): DownscaledPng {
     if (this.failure) throw this.failure
     try {
-      this.checkComplete()
+      if (this.imageDataEndPending()) {
+        try {
+          this.image!.ended = true
+          this.imageDataEnd(this.reader.position)
+        } catch (error) {
+          throw this.truncatedAtEnd(error)
+        }
+      }
     } catch (error) {
       this.failure = error
       throw error
     }
-    const { resizer, target } = this.image!
-    const data = resizer instanceof AreaResizer ? resizer.output : resizer.finish()
-    return { width: target.width, height: target.height, data, header: this.header! }
+    return this.output('fflate')
   }
 
-  /** Whether the file held a whole image (IEND may be missing after complete image data). */
-  private checkComplete(): void {
-    if (this.ended) return
-    const image = this.image
-    const where = this.reader.describeEnd()
-    if (!image) throw new PngDecodeError(PngErrorCode.truncated, `${where}, before any image data`)
-    if (image.ended) return
-    if (!image.scanlines.done) {
-      throw new PngDecodeError(PngErrorCode.truncated, `${where}, before the image's last row`, {
-        ...image.scanlines.place(),
-        chunk: 'IDAT',
-      })
-    }
+  protected startInflater(onData: (bytes: Uint8Array) => void): void {
+    this.zlib = new FflateZlibInflater(onData)
+  }
+
+  protected imageData(place: PngErrorPlace, bytes: Uint8Array): void {
     try {
-      this.endImageData(this.reader.position)
+      this.zlib!.push(bytes, false)
     } catch (error) {
-      if (!(error instanceof PngDecodeError)) throw error
-      throw new PngDecodeError(PngErrorCode.truncated, `${where} (${error.problem})`, error.place)
+      throw this.inflateFailure(error, place, false)
     }
   }
 
-  // ChunkHandler
-
-  /** @internal */
-  start(chunk: PngChunk): 'gather' | 'stream' | 'skip' {
-    const { type, length } = chunk
-    const index = this.chunkCount++
-    const fail = (code: PngErrorCode, problem: string) => new PngDecodeError(code, problem)
-    if (index === 0 && type !== 'IHDR')
-      throw fail(PngErrorCode.badChunk, `first chunk is ${type}, expected IHDR`)
-    if (index > 0 && type === 'IHDR') throw fail(PngErrorCode.badChunk, 'a second IHDR chunk')
-    const image = this.image
-    if (image && !image.ended && type !== 'IDAT') this.endImageData(chunk.offset)
-    switch (type) {
-      case 'IHDR':
-        if (length !== 13)
-          throw fail(PngErrorCode.badHeader, `IHDR is ${length} bytes, expected 13`)
-        return 'gather'
-      case 'PLTE':
-        if (image) throw fail(PngErrorCode.badChunk, 'PLTE after the image data')
-        if (this.colours.palette) throw fail(PngErrorCode.badChunk, 'a second PLTE chunk')
-        if (length === 0 || length > 768 || length % 3 !== 0) {
-          throw fail(
-            PngErrorCode.badChunk,
-            `PLTE is ${length} bytes, expected 3 to 768 in steps of 3`,
-          )
-        }
-        return 'gather'
-      case 'tRNS':
-        if (image) throw fail(PngErrorCode.badChunk, 'tRNS after the image data')
-        if (length > 256)
-          throw fail(PngErrorCode.badChunk, `tRNS is ${length} bytes, at most 256 expected`)
-        return 'gather'
-      case 'IDAT':
-        if (image?.ended) throw fail(PngErrorCode.badChunk, 'IDAT chunks are not consecutive')
-        if (!image) this.startImageData()
-        return 'stream'
-      case 'IEND':
-        if (!image) throw fail(PngErrorCode.truncated, 'IEND before any IDAT chunk: no image data')
-        this.ended = true
-        return 'skip'
-      default:
-        // Ancillary chunks (lowercase first letter) may be skipped; critical ones may not.
-        if (type.charCodeAt(0) < 97)
-          throw fail(PngErrorCode.badChunk, `unknown critical chunk ${type}`)
-        return 'skip'
-    }
-  }
-
-  /** @internal */
-  data(chunk: PngChunk, bytes: Uint8Array): void {
-    const image = this.image!
-    const place = { chunk: chunk.type, offset: chunk.offset }
-    this.keepTail(image, bytes)
-    for (let at = 0; at < bytes.length; at += INFLATE_PIECE) {
-      this.inflate(image, place, bytes.subarray(at, at + INFLATE_PIECE), false)
-    }
-  }
-
-  /** @internal */
-  end(chunk: PngChunk, data?: Uint8Array): void {
-    if (!data) return
-    if (chunk.type === 'IHDR') this.header = parsePngHeader(data)
-    else if (chunk.type === 'PLTE') this.colours.palette = data
-    else if (chunk.type === 'tRNS') this.colours.transparency = data
-  }
-
-  private startImageData(): void {
-    const header = this.header!
-    const source = { width: header.width, height: header.height }
-    const target = typeof this.target === 'function' ? this.target(source) : this.target
-    if (!validSize(target)) {
-      throw new RangeError(
-        `target size ${target.width}x${target.height} is not 1 to ${PNG_MAX_SIDE} whole pixels a side`,
-      )
-    }
-    const format = pixelFormat(header, this.colours)
-    const options = { source, target, alpha: format.channels === 4, max: format.max }
-    const resizer = header.interlaced ? new ScatteredAreaResizer(options) : new AreaResizer(options)
-    const adler = new Adler32()
-    const scanlines = new ScanlineReader(header, (line, pass, row) => {
-      const pixels = format.read(line, pass.width)
-      const y = pass.y0 + row * pass.dy
-      if (resizer instanceof AreaResizer) resizer.addRow(y, pixels)
-      else resizer.addPixels(y, pass.x0, pass.dx, pixels)
-    })
-    const inflater = new Unzlib((inflated) => {
-      adler.update(inflated)
-      scanlines.write(inflated)
-    })
-    this.image = {
-      inflater,
-      scanlines,
-      adler,
-      tail: new Uint8Array(4),
-      tailLength: 0,
-      resizer,
-      format,
-      target,
-      ended: false,
-    }
-  }
-
-  private keepTail(image: PixelPipeline, bytes: Uint8Array): void {
-    const { tail } = image
-    if (bytes.length >= 4) {
-      tail.set(bytes.subarray(bytes.length - 4))
-    } else {
-      tail.copyWithin(0, bytes.length)
-      tail.set(bytes, 4 - bytes.length)
-    }
-    image.tailLength = Math.min(4, image.tailLength + bytes.length)
-  }
-
-  /**
-   * Inflates the next IDAT bytes (`final`: there are no more). `place` says where they are: the
-   * chunk they come from, or the end of the IDAT chunks.
-   */
-  private inflate(
-    image: PixelPipeline,
-    place: PngErrorPlace,
-    bytes: Uint8Array,
-    final: boolean,
-  ): void {
-    try {
-      image.inflater.push(bytes, final)
-    } catch (error) {
-      if (error instanceof PngDecodeError) {
-        // Too much data is about the whole image, not a row.
-        throw error.at(
-          error.code === PngErrorCode.tooMuchData
-            ? place
-            : { ...image.scanlines.place(), ...place },
-        )
-      }
-      const message = error instanceof Error ? error.message : String(error)
-      const at = { ...image.scanlines.place(), ...place }
-      if (final && !image.scanlines.done) {
-        throw new PngDecodeError(
-          PngErrorCode.truncated,
-          `${this.shortData()} (zlib: ${message})`,
-          at,
-        )
-      }
-      throw new PngDecodeError(PngErrorCode.badZlib, `invalid zlib data in IDAT (${message})`, at)
-    }
-  }
-
-  private shortData(): string {
-    const { width, height } = this.header!
-    return `image data ends before the image's last row (IDAT data too short for ${width}x${height})`
-  }
-
-  /** The IDAT chunks are over (the next chunk starts at `end`): the image must be complete. */
-  private endImageData(end: number): void {
-    const image = this.image!
-    image.ended = true
+  protected imageDataEnd(end: number): void {
     const place = { chunk: 'IDAT', offset: end }
-    this.inflate(image, place, new Uint8Array(0), true)
-    if (!image.scanlines.done) {
-      throw new PngDecodeError(PngErrorCode.truncated, this.shortData(), {
-        ...image.scanlines.place(),
-        ...place,
-      })
+    try {
+      this.zlib!.push(EMPTY, true)
+    } catch (error) {
+      throw this.inflateFailure(error, place, true)
     }
-    const { tail, tailLength, adler } = image
-    const stored =
-      tailLength === 4
-        ? ((tail[0]! << 24) | (tail[1]! << 16) | (tail[2]! << 8) | tail[3]!) >>> 0
-        : -1
-    if (stored !== adler.value) {
+    if (!this.image!.scanlines.done) throw this.missingRows(place)
+    const problem = this.zlib!.checksumProblem()
+    if (problem) {
       throw new PngDecodeError(
         PngErrorCode.badZlib,
-        `zlib checksum of the image data is wrong (stored ${stored.toString(16)}, computed ${adler.value.toString(16)}): damaged IDAT`,
+        `zlib checksum of the image data is wrong (${problem}): damaged IDAT`,
         { chunk: 'IDAT' },
       )
     }
   }
+}
+
+/** Work for the native inflater, in file order: IDAT bytes, or the end of the IDAT chunks. */
+type InflateWork = { place: PngErrorPlace; bytes: Uint8Array } | { end: number }
+
+/**
+ * The same decoder inflating with DecompressionStream: `push` reads the chunks and queues the
+ * IDAT bytes (views into what was pushed: keep them until `settle` has settled), `settle`
+ * inflates them. Errors come in file order: one the chunk reader finds after queued IDAT bytes
+ * waits until those are inflated, since they may hold an earlier one.
+ */
+class NativePngDownscaleDecoder extends PngStreamDecoder {
+  private zlib: NativeZlibInflater | null = null
+  private readonly work: InflateWork[] = []
+  /** An error the chunk reader found behind queued work. */
+  private deferred: { error: unknown } | null = null
+
+  push(bytes: Uint8Array): boolean {
+    if (this.failure) throw this.failure
+    if (this.ended || this.deferred) return true
+    try {
+      this.readChunks(bytes)
+    } catch (error) {
+      if (this.work.length > 0) {
+        this.deferred = { error }
+        return true
+      }
+      this.fail(error)
+    }
+    return this.ended
+  }
+
+  /** Inflates the queued IDAT bytes; throws the first error in the file so far. */
+  async settle(): Promise<void> {
+    if (this.failure) throw this.failure
+    try {
+      for (let i = 0; i < this.work.length; i++) {
+        const work = this.work[i]!
+        if ('end' in work) await this.endOfImageData(work.end)
+        else await this.inflate(work.place, work.bytes)
+      }
+    } catch (error) {
+      this.fail(error)
+    } finally {
+      this.work.length = 0
+    }
+    if (this.deferred) this.fail(this.deferred.error)
+  }
+
+  async finish(): Promise<DownscaledPng> {
+    await this.settle()
+    try {
+      if (this.imageDataEndPending()) {
+        try {
+          this.image!.ended = true
+          await this.endOfImageData(this.reader.position)
+        } catch (error) {
+          throw this.truncatedAtEnd(error)
+        }
+      }
+    } catch (error) {
+      this.fail(error)
+    }
+    return this.output('native')
+  }
+
+  /** Stops the inflater (the caller gave up). */
+  dispose(): void {
+    this.zlib?.abort()
+  }
+
+  private fail(error: unknown): never {
+    this.failure = error
+    this.zlib?.abort()
+    throw error
+  }
+
+  protected startInflater(onData: (bytes: Uint8Array) => void): void {
+    this.zlib = new NativeZlibInflater(onData)
+  }
+
+  protected imageData(place: PngErrorPlace, bytes: Uint8Array): void {
+    this.work.push({ place, bytes })
+  }
+
+  protected imageDataEnd(end: number): void {
+    this.work.push({ end })
+  }
+
+  private async inflate(place: PngErrorPlace, bytes: Uint8Array): Promise<void> {
+    try {
+      await this.zlib!.write(bytes)
+    } catch (error) {
+      throw this.inflateFailure(error, place, false)
+    }
+  }
+
+  private async endOfImageData(end: number): Promise<void> {
+    const place = { chunk: 'IDAT', offset: end }
+    try {
+      await this.zlib!.close()
+    } catch (error) {
+      throw this.inflateFailure(error, place, true)
+    }
+    if (!this.image!.scanlines.done) throw this.missingRows(place)
+  }
+}
+
+/** Which inflater decodes: `auto` (the default) is `native` where it works, else `fflate`. */
+export type PngInflater = 'auto' | 'native' | 'fflate'
+
+export interface DecodePngOptions {
+  inflater?: PngInflater
 }
 
 /** A stream's reader, as `ReadableStream.getReader()` returns it (Blob.stream(), fetch bodies). */
@@ -354,6 +226,49 @@ export interface ByteStreamReader {
 export type PngSource = Uint8Array | { getReader(): ByteStreamReader } | AsyncIterable<Uint8Array>
 
 /**
+ * Hands the source's pieces, in order, to `take` until it returns true (IEND read). A stream is
+ * cancelled when reading stops, with the error if one stopped it.
+ */
+async function readSource(
+  source: PngSource,
+  take: (piece: Uint8Array) => boolean | Promise<boolean>,
+): Promise<void> {
+  if (source instanceof Uint8Array) {
+    await take(source)
+    return
+  }
+  if (!('getReader' in source)) {
+    for await (const piece of source) {
+      if (await take(piece)) break
+    }
+    return
+  }
+  const reader = source.getReader()
+  try {
+    for (;;) {
+      const next = await reader.read()
+      if (next.done) break
+      if (next.value && (await take(next.value))) break
+    }
+  } catch (error) {
+    await reader.cancel(error).catch(() => {})
+    throw error
+  }
+  await reader.cancel().catch(() => {})
+}
+
+async function useNative(inflater: PngInflater): Promise<boolean> {
+  if (inflater === 'fflate') return false
+  const supported = await nativeInflateSupported()
+  if (inflater === 'native' && !supported) {
+    throw new Error(
+      "inflater 'native' needs a DecompressionStream that inflates each write before it settles (the Streams spec's, as browsers have); this one does not",
+    )
+  }
+  return supported
+}
+
+/**
  * Decodes a PNG from a stream (e.g. `blob.stream()`) into RGBA at `target` (a size, or a function
  * of the image's size), area-averaged, without ever holding the full-size image. Reading stops at
  * IEND. Throws PngDecodeError for a damaged or truncated file.
@@ -361,29 +276,22 @@ export type PngSource = Uint8Array | { getReader(): ByteStreamReader } | AsyncIt
 export async function decodePngDownscaled(
   source: PngSource,
   target: PngTarget,
+  options: DecodePngOptions = {},
 ): Promise<DownscaledPng> {
-  const decoder = new PngDownscaleDecoder(target)
-  if (source instanceof Uint8Array) {
-    decoder.push(source)
+  if (!(await useNative(options.inflater ?? 'auto'))) {
+    const decoder = new PngDownscaleDecoder(target)
+    await readSource(source, (piece) => decoder.push(piece))
     return decoder.finish()
   }
-  if ('getReader' in source) {
-    const reader = source.getReader()
-    try {
-      for (;;) {
-        const next = await reader.read()
-        if (next.done) break
-        if (next.value && decoder.push(next.value)) break
-      }
-    } catch (error) {
-      await reader.cancel(error).catch(() => {})
-      throw error
-    }
-    await reader.cancel().catch(() => {})
-    return decoder.finish()
+  const decoder = new NativePngDownscaleDecoder(target)
+  try {
+    await readSource(source, async (piece) => {
+      const ended = decoder.push(piece)
+      await decoder.settle()
+      return ended
+    })
+    return await decoder.finish()
+  } finally {
+    decoder.dispose()
   }
-  for await (const piece of source) {
-    if (decoder.push(piece)) break
-  }
-  return decoder.finish()
 }

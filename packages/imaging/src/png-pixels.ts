@@ -21,6 +21,12 @@ export interface PixelFormat {
   read(line: Uint8Array, width: number): PixelRow
 }
 
+/** A row that a format hands out again and again (only its samples' contents change). */
+const rowOf = (samples: Uint8Array | Uint16Array, channels: 3 | 4): PixelRow => ({
+  samples,
+  channels,
+})
+
 /** The palette and transparency chunks seen before the image data. */
 export interface PngColourChunks {
   /** PLTE data: RGB triples. */
@@ -60,6 +66,7 @@ export function pixelFormat(header: PngHeader, chunks: PngColourChunks): PixelFo
     const key = keyed ? u16(trns, 0) : -1
     const channels = keyed ? 4 : 3
     if (bitDepth === 16) {
+      const row = rowOf(wide, channels)
       return {
         channels,
         max,
@@ -69,13 +76,14 @@ export function pixelFormat(header: PngHeader, chunks: PngColourChunks): PixelFo
             wide[o] = wide[o + 1] = wide[o + 2] = v
             if (channels === 4) wide[o + 3] = v === key ? 0 : max
           }
-          return { samples: wide, channels }
+          return row
         },
       }
     }
     const mask = (1 << bitDepth) - 1
     const scale = 255 / mask
     const perByte = 8 / bitDepth
+    const row = rowOf(u8, channels)
     return {
       channels,
       max,
@@ -86,44 +94,51 @@ export function pixelFormat(header: PngHeader, chunks: PngColourChunks): PixelFo
           u8[o] = u8[o + 1] = u8[o + 2] = v * scale
           if (channels === 4) u8[o + 3] = v === key ? 0 : 255
         }
-        return { samples: u8, channels }
+        return row
       },
     }
   }
 
   if (colorType === 2) {
     expectTrns(6)
-    if (!keyed && bitDepth === 8)
-      return { channels: 3, max, read: (line) => ({ samples: line, channels: 3 }) }
+    if (!keyed && bitDepth === 8) {
+      // The scanline's bytes are the samples.
+      const row = rowOf(u8, 3)
+      return {
+        channels: 3,
+        max,
+        read(line) {
+          row.samples = line
+          return row
+        },
+      }
+    }
     const [kr, kg, kb] = keyed ? [u16(trns, 0), u16(trns, 2), u16(trns, 4)] : [-1, -1, -1]
     const channels = keyed ? 4 : 3
+    const out = bitDepth === 16 ? wide : u8
+    const row = rowOf(out, channels)
+    const step = bitDepth === 16 ? 2 : 1
     return {
       channels,
       max,
       read(line, w) {
-        const out = bitDepth === 16 ? wide : u8
-        for (let i = 0, o = 0; i < w; i++, o += channels) {
-          let r: number, g: number, b: number
-          if (bitDepth === 16) {
-            r = u16(line, 6 * i)
-            g = u16(line, 6 * i + 2)
-            b = u16(line, 6 * i + 4)
-          } else {
-            r = line[3 * i]!
-            g = line[3 * i + 1]!
-            b = line[3 * i + 2]!
-          }
+        for (let i = 0, o = 0, at = 0; i < w; i++, o += channels, at += 3 * step) {
+          const r = step === 2 ? u16(line, at) : line[at]!
+          const g = step === 2 ? u16(line, at + 2) : line[at + 1]!
+          const b = step === 2 ? u16(line, at + 4) : line[at + 2]!
           out[o] = r
           out[o + 1] = g
           out[o + 2] = b
           if (channels === 4) out[o + 3] = r === kr && g === kg && b === kb ? 0 : max
         }
-        return { samples: out, channels }
+        return row
       },
     }
   }
 
   if (colorType === 4) {
+    const wideRow = rowOf(wide, 4)
+    const u8Row = rowOf(u8, 4)
     return {
       channels: 4,
       max,
@@ -133,25 +148,37 @@ export function pixelFormat(header: PngHeader, chunks: PngColourChunks): PixelFo
             wide[o] = wide[o + 1] = wide[o + 2] = u16(line, 4 * i)
             wide[o + 3] = u16(line, 4 * i + 2)
           }
-          return { samples: wide, channels: 4 }
+          return wideRow
         }
         for (let i = 0, o = 0; i < w; i++, o += 4) {
           u8[o] = u8[o + 1] = u8[o + 2] = line[2 * i]!
           u8[o + 3] = line[2 * i + 1]!
         }
-        return { samples: u8, channels: 4 }
+        return u8Row
       },
     }
   }
 
   // colour type 6
-  if (bitDepth === 8) return { channels: 4, max, read: (line) => ({ samples: line, channels: 4 }) }
+  if (bitDepth === 8) {
+    // The scanline's bytes are the samples.
+    const row = rowOf(u8, 4)
+    return {
+      channels: 4,
+      max,
+      read(line) {
+        row.samples = line
+        return row
+      },
+    }
+  }
+  const row = rowOf(wide, 4)
   return {
     channels: 4,
     max,
     read(line, w) {
       for (let i = 0; i < 4 * w; i++) wide[i] = u16(line, 2 * i)
-      return { samples: wide, channels: 4 }
+      return row
     },
   }
 }
@@ -178,6 +205,7 @@ function paletteFormat(header: PngHeader, { palette, transparency }: PngColourCh
     lut[4 * i + 3] = transparency?.[i] ?? 255
   }
   const out = new Uint8Array(width * channels)
+  const row = rowOf(out, channels)
   const mask = (1 << bitDepth) - 1
   const perByte = 8 / bitDepth
   return {
@@ -200,7 +228,7 @@ function paletteFormat(header: PngHeader, { palette, transparency }: PngColourCh
         out[o + 2] = lut[4 * index + 2]!
         if (channels === 4) out[o + 3] = lut[4 * index + 3]!
       }
-      return { samples: out, channels }
+      return row
     },
   }
 }

@@ -4,50 +4,13 @@
 
 import { PngDecodeError, PngErrorCode } from './png-error'
 import { filterStride, pngPasses, scanlineBytes, type PngHeader, type PngPass } from './png-header'
+import { unfilterScanline } from './png-unfilter'
 
-/** Receives each scanline's bytes (filter byte removed, unfiltered); valid only during the call. */
+/**
+ * Receives each scanline's bytes (unfiltered, filter-type byte removed) at the start of `line`,
+ * which may be longer (it is the longest row's buffer); valid only during the call.
+ */
 export type ScanlineSink = (line: Uint8Array, pass: PngPass, row: number) => void
-
-/** Reverses one scanline's filter in place. `prev` is the unfiltered row above (zeros for the first). */
-export function unfilterScanline(
-  filter: number,
-  line: Uint8Array,
-  prev: Uint8Array,
-  bpp: number,
-): void {
-  const n = line.length
-  switch (filter) {
-    case 0:
-      return
-    case 1:
-      for (let i = bpp; i < n; i++) line[i] = line[i]! + line[i - bpp]!
-      return
-    case 2:
-      for (let i = 0; i < n; i++) line[i] = line[i]! + prev[i]!
-      return
-    case 3:
-      for (let i = 0; i < bpp; i++) line[i] = line[i]! + (prev[i]! >> 1)
-      for (let i = bpp; i < n; i++) line[i] = line[i]! + ((line[i - bpp]! + prev[i]!) >> 1)
-      return
-    case 4:
-      for (let i = 0; i < bpp; i++) line[i] = line[i]! + prev[i]!
-      for (let i = bpp; i < n; i++) {
-        const a = line[i - bpp]!
-        const b = prev[i]!
-        const c = prev[i - bpp]!
-        const pa = Math.abs(b - c)
-        const pb = Math.abs(a - c)
-        const pc = Math.abs(a + b - c - c)
-        line[i] = line[i]! + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)
-      }
-      return
-    default:
-      throw new PngDecodeError(
-        PngErrorCode.badFilter,
-        `invalid filter type ${filter} (expected 0–4)`,
-      )
-  }
-}
 
 /** Cuts the inflated image data into scanlines, unfilters them and hands them to a sink. */
 export class ScanlineReader {
@@ -55,8 +18,11 @@ export class ScanlineReader {
   private readonly bpp: number
   private passIndex = 0
   private row = 0
-  /** Bytes of the current pass's scanlines, filter byte included. */
-  private lineLength = 0
+  /** Bytes of the current pass's scanlines, without the filter-type byte. */
+  private lineBytes = 0
+  /** The current scanline's filter type, once read (-1 before). */
+  private filter = -1
+  /** Bytes of the current scanline read so far, after its filter type. */
   private filled = 0
   private current: Uint8Array
   private previous: Uint8Array
@@ -67,7 +33,7 @@ export class ScanlineReader {
   ) {
     this.passes = pngPasses(header)
     this.bpp = filterStride(header)
-    const longest = 1 + scanlineBytes(header, header.width)
+    const longest = scanlineBytes(header, header.width)
     this.current = new Uint8Array(longest)
     this.previous = new Uint8Array(longest)
     this.startPass()
@@ -92,9 +58,10 @@ export class ScanlineReader {
     const pass = this.passes[this.passIndex]
     if (!pass) return
     this.row = 0
+    this.filter = -1
     this.filled = 0
-    this.lineLength = 1 + scanlineBytes(this.header, pass.width)
-    this.previous.fill(0)
+    this.lineBytes = scanlineBytes(this.header, pass.width)
+    this.previous.fill(0, 0, this.lineBytes)
   }
 
   /** Takes the next inflated bytes; a PngDecodeError for a bad filter or bytes past the end. */
@@ -107,27 +74,31 @@ export class ScanlineReader {
           `image data runs ${data.length - at} or more bytes past the last row`,
         )
       }
-      const take = Math.min(this.lineLength - this.filled, data.length - at)
-      this.current.set(data.subarray(at, at + take), this.filled)
+      if (this.filter < 0) {
+        this.filter = data[at++]!
+        continue
+      }
+      const take = Math.min(this.lineBytes - this.filled, data.length - at)
+      this.current.set(take === data.length ? data : data.subarray(at, at + take), this.filled)
       this.filled += take
       at += take
-      if (this.filled === this.lineLength) this.finishLine()
+      if (this.filled === this.lineBytes) this.finishLine()
     }
   }
 
   private finishLine(): void {
     const pass = this.passes[this.passIndex]!
-    const line = this.current.subarray(1, this.lineLength)
     try {
-      unfilterScanline(this.current[0]!, line, this.previous.subarray(1, this.lineLength), this.bpp)
+      unfilterScanline(this.filter, this.current, this.previous, 0, this.lineBytes, this.bpp)
     } catch (error) {
       throw error instanceof PngDecodeError ? error.at(this.place()) : error
     }
-    this.sink(line, pass, this.row)
+    this.sink(this.current, pass, this.row)
     // The row just read is the next one's "previous".
     const used = this.previous
     this.previous = this.current
     this.current = used
+    this.filter = -1
     this.filled = 0
     if (++this.row === pass.height) {
       this.passIndex++
