@@ -10,7 +10,9 @@
 // one. PNG has no reduced decode in browsers: a PNG larger than the target is streamed from the
 // blob through @loupe/imaging's decoder, which inflates it (the browser's DecompressionStream) and
 // unfilters it a scanline at a time and area-averages into the target (memory: the target plus a
-// scanline, whatever the image's size);
+// scanline, whatever the image's size, and what DecompressionStream's output leaves for the
+// garbage collector; bench/imaging, 8000 × 6000: 0.9 s and +116 MB where createImageBitmap's
+// resize takes 1.0 s and +270 MB, 16000 × 12000: 3.1 s, +163 MB against 3.8 s, +979 MB);
 // it reads samples as sRGB (gAMA/iCCP are not applied, where createImageBitmap would). Other
 // formats, and PNGs no larger than the target, go through `createImageBitmap` with resize options.
 
