@@ -16,7 +16,7 @@
 // it reads samples as sRGB (gAMA/iCCP are not applied, where createImageBitmap would). Other
 // formats, and PNGs no larger than the target, go through `createImageBitmap` with resize options.
 
-import { decodePngDownscaled, probeImage, type ImageInfo } from '@loupe/imaging'
+import { decodePngDownscaled, inflaterFor, probeImage, type ImageInfo } from '@loupe/imaging'
 import { modelInputSize, type RgbaImage, type Size } from '@loupe/sam'
 
 /**
@@ -77,7 +77,7 @@ export async function decodeForEncoder(
   const plan = encoderDecodePlan(info)
   const { target, original } = plan
   if (plan.via === 'png-stream') {
-    const png = await decodePngDownscaled(blob.stream(), target)
+    const png = await decodePngDownscaled(blob.stream(), target, { inflater: inflaterFor(info) })
     return {
       pixels: { width: png.width, height: png.height, data: png.data },
       original,

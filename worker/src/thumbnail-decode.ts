@@ -5,7 +5,7 @@
 // Other formats, and JPEGs where ImageDecoder is missing or fails, are decoded whole by
 // createImageBitmap and scaled when drawn.
 
-import { decodePngDownscaled } from '@loupe/imaging'
+import { decodePngDownscaled, inflaterFor } from '@loupe/imaging'
 import { readImageInfo, reducedDecode } from './sam-image-decode'
 import { fitWithin } from './thumbnail-protocol'
 
@@ -22,8 +22,10 @@ export type ThumbnailPixels =
 export async function decodeForThumbnail(blob: Blob, maxSize: number): Promise<ThumbnailPixels> {
   const info = await readImageInfo(blob)
   if (info?.mime === 'image/png') {
-    const png = await decodePngDownscaled(blob.stream(), (size) =>
-      fitWithin(size.width, size.height, maxSize),
+    const png = await decodePngDownscaled(
+      blob.stream(),
+      (size) => fitWithin(size.width, size.height, maxSize),
+      { inflater: inflaterFor(info) },
     )
     return { via: 'png-stream', width: png.width, height: png.height, data: png.data }
   }

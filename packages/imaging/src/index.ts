@@ -2,7 +2,12 @@ export { AreaResizer, ScatteredAreaResizer } from './area-downscale'
 export type { AreaResizeOptions, Size } from './area-downscale'
 export { PngDecodeError, PngErrorCode } from './png-error'
 export type { PngErrorPlace } from './png-error'
-export { decodePngDownscaled, PngDownscaleDecoder } from './png-downscale'
+export {
+  decodePngDownscaled,
+  inflaterFor,
+  NATIVE_INFLATE_MAX_PIXELS,
+  PngDownscaleDecoder,
+} from './png-downscale'
 export type {
   ByteStreamReader,
   DecodePngOptions,

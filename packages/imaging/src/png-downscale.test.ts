@@ -4,6 +4,7 @@ import {
   PngDecodeError,
   PngDownscaleDecoder,
   decodePngDownscaled,
+  inflaterFor,
   nativeInflateSupported,
   type DownscaledPng,
   type PngInflater,
@@ -222,6 +223,12 @@ describe('choosing the inflater', () => {
   it.runIf(native)('where DecompressionStream behaves as in browsers, it inflates', async () => {
     const png = encodePng(testSpec(2, 8, 8, 8))
     expect((await decodePngDownscaled(png, { width: 4, height: 4 })).inflater).toBe('native')
+  })
+
+  it('the largest images (over 100 MP) take fflate, whose memory stays flat', () => {
+    expect(inflaterFor({ width: 8000, height: 6000 })).toBe('auto')
+    expect(inflaterFor({ width: 10_000, height: 10_000 })).toBe('auto')
+    expect(inflaterFor({ width: 16_000, height: 12_000 })).toBe('fflate')
   })
 
   it('fflate can always be asked for', async () => {
