@@ -69,7 +69,19 @@ export function drawsTheSame(preview: RenderShape, fresh: RenderShape): boolean 
         !!fresh.mask &&
         sameNumbers(preview.mask.size, fresh.mask.size) &&
         sameNumbers(preview.mask.counts, fresh.mask.counts))) &&
-    sameNumbers((preview.edges ?? []).flat(), (fresh.edges ?? []).flat()) &&
-    (preview.visibility ?? []).join() === (fresh.visibility ?? []).join()
+    sameList(preview.edges, fresh.edges, (a, b) => a[0] === b[0] && a[1] === b[1]) &&
+    sameList(preview.visibility, fresh.visibility, (a, b) => a === b)
   )
+}
+
+/** Optional lists, equal item by item (no allocation: this runs per shape on every refresh). */
+function sameList<T>(
+  a: readonly T[] | undefined,
+  b: readonly T[] | undefined,
+  same: (x: T, y: T) => boolean,
+): boolean {
+  if (a === b) return true
+  if ((a?.length ?? 0) !== (b?.length ?? 0)) return false
+  for (let i = 0; i < (a?.length ?? 0); i++) if (!same(a![i]!, b![i]!)) return false
+  return true
 }
