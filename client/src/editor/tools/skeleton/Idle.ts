@@ -1,3 +1,4 @@
+import { labelForType } from '../../shape-writes'
 import type { ToolPointer } from '../../types'
 import { StateNode } from '../state-node'
 
@@ -6,10 +7,8 @@ export class Idle extends StateNode {
   readonly id = 'idle'
 
   override get hint(): string {
-    const active = this.editor.project.getLabel(this.editor.activeLabelId ?? '')
-    const label = active?.skeleton
-      ? active
-      : this.editor.project.listLabels().find((l) => l.skeleton)
+    // The label a click would draw (as labelFor picks it, without its error).
+    const label = labelForType(this.editor.project, this.editor.activeLabelId, 'skeleton')
     return label?.skeleton
       ? `${label.name}: click ${label.skeleton.nodes[0]} first`
       : 'Add a skeleton label (its nodes, in order) to the project to draw skeletons.'
